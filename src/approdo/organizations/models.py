@@ -1,0 +1,223 @@
+"""Organisations of the network, the people who work in them and their roles."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from approdo.organizations.validators import validate_tax_code
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person with an account. People sign in with their e-mail address."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    tax_code = models.CharField(_("codice fiscale"), max_length=16, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Organization(models.Model):
+    class Sector(models.TextChoices):
+        PUBLIC = "public", _("Public body")
+        THIRD_SECTOR = "third_sector", _("Third sector")
+
+    class Kind(models.TextChoices):
+        REGIONE = "regione", _("Regione")
+        COMUNE = "comune", _("Comune")
+        UNIONE_COMUNI = "unione_comuni", _("Unione dei Comuni")
+        SDS = "sds", _("Società della Salute")
+        ASL = "asl", _("Azienda USL")
+        PREFETTURA = "prefettura", _("Prefettura")
+        ALTRO_PUBBLICO = "altro_pubblico", _("Other public body")
+        COOPERATIVA_SOCIALE = "cooperativa_sociale", _("Social cooperative")
+        APS = "aps", _("Associazione di promozione sociale")
+        ODV = "odv", _("Organizzazione di volontariato")
+        IMPRESA_SOCIALE = "impresa_sociale", _("Social enterprise")
+        FONDAZIONE = "fondazione", _("Foundation")
+        ASSOCIAZIONE = "associazione", _("Association")
+        ALTRO_ETS = "altro_ets", _("Other third-sector body")
+
+    PUBLIC_KINDS = frozenset(
+        {"regione", "comune", "unione_comuni", "sds", "asl", "prefettura", "altro_pubblico"}
+    )
+
+    name = models.CharField(_("name"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    tax_code = models.CharField(
+        _("tax code"),
+        max_length=16,
+        blank=True,
+        validators=[validate_tax_code],
+        help_text=_("Codice fiscale or partita IVA."),
+    )
+    ipa_code = models.CharField(_("IPA code"), max_length=20, blank=True)
+    runts_number = models.CharField(_("RUNTS number"), max_length=30, blank=True)
+    seat = models.ForeignKey(
+        "territory.Comune",
+        verbose_name=_("seat"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    pec = models.EmailField(_("PEC"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tax_code"],
+                condition=~models.Q(tax_code=""),
+                name="organization_unique_tax_code",
+            ),
+            models.UniqueConstraint(fields=["name", "kind"], name="organization_unique_name_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def sector(self) -> str:
+        return self.Sector.PUBLIC if self.kind in self.PUBLIC_KINDS else self.Sector.THIRD_SECTOR
+
+    def get_sector_display(self) -> str:
+        return self.Sector(self.sector).label
+
+
+class Role(models.TextChoices):
+    REGIONAL_ADMIN = "regional_admin", _("Regional administrator")
+    COORDINATOR = "coordinator", _("Network coordinator")
+    ANALYST = "analyst", _("Analyst")
+    ORG_MANAGER = "org_manager", _("Organisation manager")
+    ORG_MEMBER = "org_member", _("Organisation member")
+    TERRITORY_VIEWER = "territory_viewer", _("Territory officer")
+
+
+class Membership(models.Model):
+    """A person's role in an organisation. A territory officer also has a scope (zona or ASL)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    zona = models.ForeignKey(
+        "territory.Zona", verbose_name=_("zona distretto"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    asl = models.ForeignKey(
+        "territory.ASL", verbose_name=_("ASL"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organization__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(role="territory_viewer")
+                | models.Q(zona__isnull=False)
+                | models.Q(asl__isnull=False),
+                name="membership_territory_viewer_has_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.organization} ({self.get_role_display()})"
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join an organisation with a role: single use, with an expiry."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    zona = models.ForeignKey(
+        "territory.Zona", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    asl = models.ForeignKey(
+        "territory.ASL", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} -> {self.organization}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_used(self) -> bool:
+        return self.accepted_at is not None

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from approdo.organizations import views
+
+app_name = "organizations"
+urlpatterns: list = []
