@@ -40,12 +40,16 @@ def other_coop(db):
 
 @pytest.fixture
 def regione_admin(regione):
-    return make_user("admin@regione.toscana.it", organization=regione, role="regional_admin", totp=True)
+    return make_user(
+        "admin@regione.toscana.it", organization=regione, role="regional_admin", totp=True
+    )
 
 
 @pytest.fixture
 def anci_coordinator(anci):
-    return make_user("coordinatore@ancitoscana.it", organization=anci, role="coordinator", totp=True)
+    return make_user(
+        "coordinatore@ancitoscana.it", organization=anci, role="coordinator", totp=True
+    )
 
 
 @pytest.fixture
@@ -74,6 +78,19 @@ def zona_officer(db):
 
     sds = make_organization("Società della Salute Area Pratese", "sds")
     return make_user(
-        "ufficio@sds.prato.example", organization=sds, role="territory_viewer",
+        "ufficio@sds.prato.example",
+        organization=sds,
+        role="territory_viewer",
         zona=Zona.objects.get(slug="pratese"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _test_server_settings(settings):
+    # Tests speak plain HTTP to the test client and the live server.
+    settings.SECURE_SSL_REDIRECT = False
+    # Templates render without a collectstatic manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -75,6 +75,8 @@ if _scheme == "sqlite":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if DATABASES["default"]["NAME"] != ":memory:":
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -88,6 +90,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_htmx",
     "csp",
+    "approdo.organizations",  # before allauth: its templates restyle allauth's pages
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -101,7 +104,6 @@ INSTALLED_APPS = [
     # Approdo, bottom layer first.
     "approdo.core",
     "approdo.territory",
-    "approdo.organizations",
     "approdo.api",
     "approdo.portal",
 ]
@@ -120,8 +122,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "approdo.api.middleware.RateLimitMiddleware",  # before 2FA: its 403s get the headers too
     "approdo.organizations.middleware.RequireTwoFactorMiddleware",
-    "approdo.api.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "approdo.urls"
@@ -229,6 +231,7 @@ NODE_MODULES = Path(env_str("APPRODO_NODE_MODULES", str(SOURCE_ROOT / "node_modu
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("APPRODO_STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",
     ("vendor/bootstrap-italia", NODE_MODULES / "bootstrap-italia" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
@@ -257,6 +260,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "approdo_cache",
+        # Rate-limit counters live here too: room for many clients before culling.
+        "OPTIONS": {"MAX_ENTRIES": 100000},
     }
 }
 if env_str("REDIS_URL"):
@@ -281,7 +286,9 @@ EMAIL_BACKEND = env_str(
 )
 
 # Background tasks: django-tasks with its database backend.
-TASKS = {"default": {"BACKEND": env_str("APPRODO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS = {
+    "default": {"BACKEND": env_str("APPRODO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
 
 # REST API.
 REST_FRAMEWORK = {
@@ -305,6 +312,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No deep links (a link nested in a button) nor low-contrast highlighting: axe-clean.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": False},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "approdo.api.schema.add_api_conventions",
+    ],
 }
 APPRODO_API_RATE_LIMIT = env_int("APPRODO_API_RATE_LIMIT", 1000)  # requests per window
 APPRODO_API_RATE_WINDOW = env_int("APPRODO_API_RATE_WINDOW", 3600)  # seconds
@@ -317,6 +330,8 @@ APPRODO_ACCESSIBILITY_STATEMENT_URL = env_str(
 )
 APPRODO_BOUNDARIES = env_str("APPRODO_BOUNDARIES")
 APPRODO_INVITATION_DAYS = env_int("APPRODO_INVITATION_DAYS", 14)
+# The address people reach the site at, for links in e-mails sent outside a request.
+APPRODO_SITE_URL = env_str("APPRODO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Security. A strict Content Security Policy everywhere: no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {
@@ -325,7 +340,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
+        "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

@@ -1,5 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -11,18 +10,13 @@ admin.site.site_header = "Approdo"
 
 urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
-    path("api/v1/", include("approdo.api.urls")),
+    path("", include("approdo.api.web_urls")),  # /api/v1/ and the API token pages
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("territorio/", include("approdo.territory.urls")),
     path("", include("approdo.organizations.urls")),
     path("", include("approdo.portal.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler403 = "approdo.portal.views.error_403"
 handler404 = "approdo.portal.views.error_404"

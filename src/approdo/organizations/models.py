@@ -5,9 +5,12 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from approdo.organizations import permissions
 from approdo.organizations.validators import validate_tax_code
 
 
@@ -52,6 +55,48 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OrganizationQuerySet":
+        """Staff roles see every organisation; members their own; territory officers also
+        the organisations seated in their zona or ASL."""
+        if permissions.can_read_everything(user):
+            return self.all()
+        if user is None or not user.is_authenticated:
+            return self.none()
+        condition = Q(pk__in=permissions.organization_ids_of(user))
+        zona_ids, asl_ids = permissions.territory_scope(user)
+        if zona_ids or asl_ids:
+            from approdo.territory.models import ComuneZona
+
+            links = ComuneZona.objects.valid_on().filter(
+                Q(zona_id__in=zona_ids) | Q(zona__asl_id__in=asl_ids)
+            )
+            condition |= Q(seat__in=links.values("comune"))
+        return self.filter(condition)
+
+    def editable_by(self, user) -> "OrganizationQuerySet":
+        """Regional roles edit every organisation; organisation managers their own."""
+        if permissions.is_regional(user):
+            return self.all()
+        return self.filter(pk__in=permissions.organization_ids_of(user, {permissions.ORG_MANAGER}))
+
+    def in_sector(self, sector: str) -> "OrganizationQuerySet":
+        if sector == Organization.Sector.PUBLIC:
+            return self.filter(kind__in=Organization.PUBLIC_KINDS)
+        if sector == Organization.Sector.THIRD_SECTOR:
+            return self.exclude(kind__in=Organization.PUBLIC_KINDS)
+        return self
+
+    def matching(self, text: str) -> "OrganizationQuerySet":
+        """Organisations whose name, tax code or IPA code contains `text`."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text) | Q(tax_code__iexact=text) | Q(ipa_code__iexact=text)
+        )
 
 
 class Organization(models.Model):
@@ -106,6 +151,8 @@ class Organization(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OrganizationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -121,6 +168,9 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:organization-detail", kwargs={"pk": self.pk})
 
     @property
     def sector(self) -> str:
@@ -139,6 +189,28 @@ class Role(models.TextChoices):
     TERRITORY_VIEWER = "territory_viewer", _("Territory officer")
 
 
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MembershipQuerySet":
+        """Staff roles see every membership; members see those of their own organisations."""
+        if permissions.can_read_everything(user):
+            return self.all()
+        return self.filter(organization_id__in=permissions.organization_ids_of(user))
+
+    def manageable_by(self, user) -> "MembershipQuerySet":
+        """Memberships `user` may change or remove: only those whose role `user` could grant."""
+        roles = permissions.roles_of(user)
+        if user is not None and user.is_authenticated and user.is_superuser:
+            return self.all()
+        if permissions.REGIONAL_ADMIN in roles:
+            return self.all()
+        if permissions.COORDINATOR in roles:
+            return self.exclude(role=Role.REGIONAL_ADMIN)
+        managed = permissions.organization_ids_of(user, {permissions.ORG_MANAGER})
+        return self.filter(
+            organization_id__in=managed, role__in=[Role.ORG_MANAGER, Role.ORG_MEMBER]
+        )
+
+
 class Membership(models.Model):
     """A person's role in an organisation. A territory officer also has a scope (zona or ASL)."""
 
@@ -150,14 +222,24 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     zona = models.ForeignKey(
-        "territory.Zona", verbose_name=_("zona distretto"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "territory.Zona",
+        verbose_name=_("zona distretto"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     asl = models.ForeignKey(
-        "territory.ASL", verbose_name=_("ASL"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "territory.ASL",
+        verbose_name=_("ASL"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -179,6 +261,12 @@ class Membership(models.Model):
 
 def new_invitation_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> "InvitationQuerySet":
+        """Not yet accepted and not expired."""
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class Invitation(models.Model):
@@ -206,6 +294,8 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
@@ -213,6 +303,9 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} -> {self.organization}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:invitation-accept", kwargs={"token": self.token})
 
     @property
     def is_expired(self) -> bool:

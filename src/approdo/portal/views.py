@@ -1,1 +1,110 @@
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from approdo.core.decorators import public
+from approdo.core.models import HistoryEntry
+from approdo.organizations import permissions
+from approdo.organizations.models import Invitation, Organization
+from approdo.portal.forms import FeedbackForm
+from approdo.portal.models import FeedbackReport
+from approdo.territory.models import ASL, Comune, Zona
+
+
+@public
+def home(request):
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "portal/home_public.html", public_figures())
+    if permissions.can_read_everything(user):
+        return render(request, "portal/home_coordinator.html", coordinator_figures(user))
+    zona_ids, asl_ids = permissions.territory_scope(user)
+    context = {
+        "organizations": permissions.organizations_of(user).annotate(
+            member_count=Count("memberships")
+        ),
+        "zone": Zona.objects.filter(pk__in=zona_ids).select_related("asl"),
+        "asls": ASL.objects.filter(pk__in=asl_ids),
+    }
+    return render(request, "portal/home_organization.html", context)
+
+
+def public_figures() -> dict:
+    return {
+        "comuni_count": Comune.objects.count(),
+        "zone_count": Zona.objects.count(),
+        "asl_count": ASL.objects.count(),
+        "organization_count": Organization.objects.count(),
+    }
+
+
+def coordinator_figures(user) -> dict:
+    by_kind = dict(Organization.objects.values_list("kind").annotate(n=Count("pk")).order_by())
+    public_count = sum(n for kind, n in by_kind.items() if kind in Organization.PUBLIC_KINDS)
+    return {
+        "organization_count": sum(by_kind.values()),
+        "public_count": public_count,
+        "third_sector_count": sum(by_kind.values()) - public_count,
+        "pending_invitations": Invitation.objects.filter(accepted_at__isnull=True).count(),
+        "open_feedback": FeedbackReport.objects.filter(answered_at__isnull=True).count(),
+        "recent_changes": HistoryEntry.objects.select_related("actor", "content_type")[:10],
+        "can_see_feedback": permissions.is_regional(user),
+    }
+
+
+@public
+def privacy(request):
+    return render(request, "portal/privacy.html", {"breadcrumbs": [(_("Privacy"), None)]})
+
+
+@public
+def legal(request):
+    return render(request, "portal/legal.html", {"breadcrumbs": [(_("Legal notes"), None)]})
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def feedback(request):
+    form = FeedbackForm(request.POST or None, initial={"page_url": request.GET.get("page", "")})
+    if request.method == "POST" and form.is_valid():
+        report = form.save(commit=False)
+        report.language = get_language() or ""
+        report.user = request.user if request.user.is_authenticated else None
+        report.save()
+        messages.success(
+            request, _("Thank you: your report was received. We answer within 30 days.")
+        )
+        return redirect("portal:home")
+    context = {"form": form, "breadcrumbs": [(_("Report a problem"), None)]}
+    return render(request, "portal/feedback_form.html", context)
+
+
+@require_http_methods(["GET"])
+def feedback_list(request):
+    if not permissions.is_regional(request.user):
+        return render(request, "403.html", status=403)
+    reports = FeedbackReport.objects.select_related("user")[:200]
+    context = {
+        "reports": reports,
+        "breadcrumbs": [(_("Reports from readers"), None)],
+    }
+    return render(request, "portal/feedback_list.html", context)
+
+
+@public
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@public
+def error_404(request, exception=None):
+    return render(request, "404.html", {"home_url": reverse("portal:home")}, status=404)
+
+
+@public
+def error_500(request):
+    return render(request, "500.html", status=500)

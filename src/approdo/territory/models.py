@@ -4,9 +4,54 @@ Società della Salute), provincia with its Prefettura, Unione dei Comuni, Comune
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, ExpressionWrapper, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+POPULATION_YEAR = 2021  # the reference year of the built-in population figures
+
+
+def has_boundary() -> ExpressionWrapper:
+    """True where a row has a stored geometry (without loading it)."""
+    return ExpressionWrapper(Q(geometry__isnull=False), output_field=models.BooleanField())
+
+
+def _count_of(queryset: models.QuerySet, group: str) -> Coalesce:
+    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
+
+
+def _sum_of(queryset: models.QuerySet, group: str, field: str) -> Coalesce:
+    summed = queryset.order_by().values(group).annotate(s=Sum(field)).values("s")
+    return Coalesce(Subquery(summed, output_field=models.IntegerField()), Value(0))
+
+
+def _links_on(day: datetime.date | None, prefix: str = "") -> Q:
+    """Q for comune-zona links valid on `day`, reached through `prefix` ("comune__zona_links__")."""
+    day = day or timezone.localdate()
+    return Q(**{f"{prefix}valid_from__lte": day}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+class RegionQuerySet(models.QuerySet):
+    def with_figures(self, year: int = POPULATION_YEAR) -> "RegionQuerySet":
+        """Annotate comuni, zone, Società della Salute and population of `year`."""
+        comuni = Comune.objects.filter(province__region=OuterRef("pk"))
+        return self.defer("geometry").annotate(
+            comuni_count=_count_of(comuni, "province__region"),
+            zone_count=_count_of(Zona.objects.filter(asl__region=OuterRef("pk")), "asl__region"),
+            sds_count=_count_of(
+                SocietaDellaSalute.objects.filter(zona__asl__region=OuterRef("pk")),
+                "zona__asl__region",
+            ),
+            population=_sum_of(
+                Population.objects.filter(comune__province__region=OuterRef("pk"), year=year),
+                "comune__province__region",
+                "total",
+            ),
+        )
 
 
 class Region(models.Model):
@@ -14,12 +59,33 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=100)
     geometry = models.JSONField(_("boundary"), null=True, blank=True)
 
+    objects = RegionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
 
     def __str__(self) -> str:
         return self.name
+
+
+class ASLQuerySet(models.QuerySet):
+    def with_figures(
+        self, day: datetime.date | None = None, year: int = POPULATION_YEAR
+    ) -> "ASLQuerySet":
+        """Annotate zone, comuni (members on `day`) and population of `year`; no geometry loaded."""
+        links = ComuneZona.objects.filter(_links_on(day), zona__asl=OuterRef("pk"))
+        population = Population.objects.filter(
+            _links_on(day, "comune__zona_links__"),
+            comune__zona_links__zona__asl=OuterRef("pk"),
+            year=year,
+        )
+        return self.defer("geometry").annotate(
+            zone_count=_count_of(Zona.objects.filter(asl=OuterRef("pk")), "asl"),
+            comuni_count=_count_of(links, "zona__asl"),
+            population=_sum_of(population, "comune__zona_links__zona__asl", "total"),
+            has_boundary=has_boundary(),
+        )
 
 
 class ASL(models.Model):
@@ -30,6 +96,8 @@ class ASL(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="asls")
     geometry = models.JSONField(_("boundary"), null=True, blank=True)
 
+    objects = ASLQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("ASL")
         verbose_name_plural = _("ASL")
@@ -37,6 +105,25 @@ class ASL(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProvinceQuerySet(models.QuerySet):
+    def with_figures(self, year: int = POPULATION_YEAR) -> "ProvinceQuerySet":
+        """Annotate comuni and population of `year`; no geometry loaded."""
+        return self.defer("geometry").annotate(
+            comuni_count=_count_of(Comune.objects.filter(province=OuterRef("pk")), "province"),
+            population=_sum_of(
+                Population.objects.filter(comune__province=OuterRef("pk"), year=year),
+                "comune__province",
+                "total",
+            ),
+            has_boundary=has_boundary(),
+        )
+
+    def touching_zona(self, zona: "Zona", on: datetime.date | None = None) -> "ProvinceQuerySet":
+        """Provinces with at least one comune in `zona` on day `on`."""
+        links = ComuneZona.objects.filter(_links_on(on), zona=zona)
+        return self.filter(comuni__in=links.values("comune")).distinct()
 
 
 class Province(models.Model):
@@ -50,6 +137,8 @@ class Province(models.Model):
     prefettura_seat = models.CharField(_("seat of the Prefettura"), max_length=100)
     geometry = models.JSONField(_("boundary"), null=True, blank=True)
 
+    objects = ProvinceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
@@ -57,6 +146,24 @@ class Province(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ZonaQuerySet(models.QuerySet):
+    def with_figures(
+        self, day: datetime.date | None = None, year: int = POPULATION_YEAR
+    ) -> "ZonaQuerySet":
+        """Annotate comuni (members on `day`) and population of `year`; no geometry loaded."""
+        links = ComuneZona.objects.filter(_links_on(day), zona=OuterRef("pk"))
+        population = Population.objects.filter(
+            _links_on(day, "comune__zona_links__"),
+            comune__zona_links__zona=OuterRef("pk"),
+            year=year,
+        )
+        return self.defer("geometry").annotate(
+            comuni_count=_count_of(links, "zona"),
+            population=_sum_of(population, "comune__zona_links__zona", "total"),
+            has_boundary=has_boundary(),
+        )
 
 
 class Zona(models.Model):
@@ -68,6 +175,8 @@ class Zona(models.Model):
     asl = models.ForeignKey(ASL, on_delete=models.PROTECT, related_name="zone")
     geometry = models.JSONField(_("boundary"), null=True, blank=True)
 
+    objects = ZonaQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("zona distretto")
         verbose_name_plural = _("zone distretto")
@@ -75,6 +184,11 @@ class Zona(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def sds(self) -> "SocietaDellaSalute | None":
+        """The zona's Società della Salute, if any (uses prefetched rows when present)."""
+        return next(iter(self.societa_della_salute.all()), None)
 
 
 class SocietaDellaSalute(models.Model):
@@ -94,8 +208,48 @@ class SocietaDellaSalute(models.Model):
 
 
 class ComuneQuerySet(models.QuerySet):
+    def with_population(self, year: int = POPULATION_YEAR) -> "ComuneQuerySet":
+        """Annotate `population` of `year` (None when unknown)."""
+        totals = Population.objects.filter(comune=OuterRef("pk"), year=year).values("total")[:1]
+        return self.annotate(population=Subquery(totals, output_field=models.IntegerField()))
+
+    def with_current_zona(self, day: datetime.date | None = None) -> "ComuneQuerySet":
+        """Annotate `zona_slug` and `zona_name` of the zona the comune belongs to on `day`."""
+        links = ComuneZona.objects.filter(_links_on(day), comune=OuterRef("pk")).order_by(
+            "-valid_from"
+        )
+        return self.annotate(
+            zona_slug=Subquery(links.values("zona__slug")[:1]),
+            zona_name=Subquery(links.values("zona__name")[:1]),
+        )
+
+    def with_zona_history(self) -> "ComuneQuerySet":
+        """Prefetch every zona link (oldest first) with its zona, ASL and Società della Salute."""
+        links = (
+            ComuneZona.objects.select_related("zona__asl")
+            .defer("zona__geometry", "zona__asl__geometry")
+            .prefetch_related("zona__societa_della_salute")
+            .order_by("valid_from")
+        )
+        return self.prefetch_related(models.Prefetch("zona_links", queryset=links))
+
+    def with_details(self) -> "ComuneQuerySet":
+        """Province (with region), zona history, Unioni and population by year, no geometry."""
+        return (
+            self.select_related("province__region")
+            .defer("geometry", "province__geometry", "province__region__geometry")
+            .annotate(has_boundary=has_boundary())
+            .with_zona_history()
+            .prefetch_related(
+                "unioni",
+                models.Prefetch("populations", queryset=Population.objects.order_by("year")),
+            )
+        )
+
     def in_zona(self, zona: Zona, on: datetime.date | None = None) -> "ComuneQuerySet":
-        return self.filter(pk__in=ComuneZona.objects.valid_on(on).filter(zona=zona).values("comune"))
+        return self.filter(
+            pk__in=ComuneZona.objects.valid_on(on).filter(zona=zona).values("comune")
+        )
 
     def in_asl(self, asl: ASL, on: datetime.date | None = None) -> "ComuneQuerySet":
         links = ComuneZona.objects.valid_on(on).filter(zona__asl=asl)
@@ -120,11 +274,16 @@ class Comune(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def zona_link_on(self, day: datetime.date | None = None) -> "ComuneZona | None":
+        """The zona link valid on `day` (default today); uses prefetched links when present."""
+        day = day or timezone.localdate()
+        valid = [link for link in self.zona_links.all() if link.is_valid_on(day)]
+        return max(valid, key=lambda link: link.valid_from, default=None)
+
 
 class ComuneZonaQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date | None = None) -> "ComuneZonaQuerySet":
-        day = day or timezone.localdate()
-        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        return self.filter(_links_on(day))
 
 
 class ComuneZona(models.Model):
@@ -141,7 +300,9 @@ class ComuneZona(models.Model):
         verbose_name = _("comune in zona")
         verbose_name_plural = _("comuni in zone")
         constraints = [
-            models.UniqueConstraint(fields=["comune", "valid_from"], name="comunezona_unique_start"),
+            models.UniqueConstraint(
+                fields=["comune", "valid_from"], name="comunezona_unique_start"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="comunezona_valid_interval",
@@ -150,6 +311,9 @@ class ComuneZona(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comune_id} -> {self.zona_id} ({self.valid_from}-{self.valid_to or ''})"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
 class UnioneComuni(models.Model):

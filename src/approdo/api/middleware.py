@@ -1,0 +1,120 @@
+"""Rate limiting and problem+json for everything under /api/.
+
+Each client (the token's user, else the signed-in user, else the IP address) has
+APPRODO_API_RATE_LIMIT requests per fixed window of APPRODO_API_RATE_WINDOW seconds, counted in
+the shared cache so every process sees the same count. Every /api/ response carries
+X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset; over the limit the answer is
+429 with Retry-After.
+
+Errors that Django answers itself under /api/ (unknown URL, server error, a view that is not
+marked public redirecting to the login page) become problems as well.
+"""
+
+import logging
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django.utils.translation import gettext
+
+from approdo.api.authentication import token_for_request
+from approdo.api.errors import problem_response
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+
+def client_key(request: HttpRequest) -> str:
+    """Whom a request counts against: the token's user, the session's user or the address."""
+    token = token_for_request(request)
+    if token is not None:
+        return f"user:{token.user_id}"
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{client_ip(request)}"
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address. Behind our proxy (USE_X_FORWARDED_HOST), the address the proxy
+    appended last to X-Forwarded-For, which the client cannot forge."""
+    if settings.USE_X_FORWARDED_HOST:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def hit(key: str, *, limit: int, window: int) -> tuple[int, int]:
+    """Count one request for `key` in the current window: (requests so far, seconds to reset)."""
+    now = time.time()
+    window_start = int(now // window) * window
+    reset = max(1, math.ceil(window_start + window - now))
+    cache_key = f"approdo:api-rate:{key}:{window_start}"
+    cache.add(cache_key, 0, timeout=window + 60)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=window + 60)
+        count = 1
+    return count, reset
+
+
+class RateLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        limit = settings.APPRODO_API_RATE_LIMIT
+        window = settings.APPRODO_API_RATE_WINDOW
+        try:
+            count, reset = hit(client_key(request), limit=limit, window=window)
+        except Exception:  # the shared cache is down: serve rather than fail every request
+            logger.exception("API rate limit: the cache could not count a request")
+            count, reset = 0, window
+        if count > limit:
+            response = problem_response(
+                request,
+                429,
+                gettext("Too many requests: try again in %(seconds)d seconds.")
+                % {"seconds": reset},
+            )
+            response["Retry-After"] = str(reset)
+        else:
+            response = self.as_problem(request, self.get_response(request))
+        response["X-RateLimit-Limit"] = str(limit)
+        response["X-RateLimit-Remaining"] = str(max(0, limit - count))
+        response["X-RateLimit-Reset"] = str(reset)
+        return response
+
+    def as_problem(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """Django's own HTML answers under /api/, turned into problems."""
+        content_type = response.get("Content-Type", "")
+        if "json" in content_type or "javascript" in content_type:
+            return response
+        if response.status_code == 404:
+            return problem_response(
+                request, 404, gettext("There is no API resource at this address.")
+            )
+        if response.status_code >= 500 and not settings.DEBUG:
+            return problem_response(
+                request, response.status_code, gettext("The server could not answer the request.")
+            )
+        if response.status_code == 302 and self.is_login_redirect(response):
+            problem = problem_response(
+                request, 401, gettext("Authentication credentials were not provided.")
+            )
+            problem["WWW-Authenticate"] = 'Bearer realm="api"'
+            return problem
+        return response
+
+    @staticmethod
+    def is_login_redirect(response: HttpResponse) -> bool:
+        return response.get("Location", "").startswith(resolve_url(settings.LOGIN_URL))

@@ -1,0 +1,123 @@
+import pytest
+from django.core.cache import cache
+
+from approdo.api.actions import create_token
+from approdo.api.tests.conftest import bearer
+from approdo.organizations.tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]
+
+
+@pytest.fixture
+def small_limit(settings):
+    settings.APPRODO_API_RATE_LIMIT = 3
+    settings.APPRODO_API_RATE_WINDOW = 3600
+    return 3
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/status", "/api/v1/me", "/api/v1/openapi.json", "/api/v1/nothing-here"]
+)
+def test_every_api_response_carries_the_rate_limit_headers(client, path):
+    response = client.get(path)
+
+    for header in HEADERS:
+        assert int(response[header]) >= 0
+    assert response["X-RateLimit-Limit"] == "1000"
+    assert 0 < int(response["X-RateLimit-Reset"]) <= 3600
+
+
+def test_remaining_counts_down(client, small_limit):
+    remaining = [client.get("/api/v1/status")["X-RateLimit-Remaining"] for _ in range(3)]
+
+    assert remaining == ["2", "1", "0"]
+
+
+def test_over_the_limit_gets_429_with_retry_after(client, small_limit):
+    for _ in range(small_limit):
+        assert client.get("/api/v1/status").status_code == 200
+
+    response = client.get("/api/v1/status")
+
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 429
+    assert response.json()["instance"] == "/api/v1/status"
+    assert response["X-RateLimit-Remaining"] == "0"
+    assert response["Retry-After"] == response["X-RateLimit-Reset"]
+    assert 0 < int(response["Retry-After"]) <= 3600
+
+
+def test_each_token_user_has_their_own_count(client, small_limit, coop_member, prato_member):
+    _, coop_plaintext = create_token(coop_member, name="coop")
+    _, prato_plaintext = create_token(prato_member, name="prato")
+    for _ in range(small_limit + 1):
+        client.get("/api/v1/me", **bearer(coop_plaintext))
+
+    assert client.get("/api/v1/me", **bearer(coop_plaintext)).status_code == 429
+    assert client.get("/api/v1/me", **bearer(prato_plaintext)).status_code == 200
+    assert client.get("/api/v1/status").status_code == 200  # anonymous: counted by address
+
+
+def test_token_and_session_of_one_user_share_the_count(client, small_limit, coop_member):
+    _, plaintext = create_token(coop_member, name="coop")
+    for _ in range(small_limit):
+        client.get("/api/v1/me", **bearer(plaintext))
+    client.force_login(coop_member)
+
+    assert client.get("/api/v1/me").status_code == 429
+
+
+def test_addresses_are_counted_apart(client, small_limit):
+    for _ in range(small_limit):
+        client.get("/api/v1/status", REMOTE_ADDR="10.0.0.1")
+
+    assert client.get("/api/v1/status", REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert client.get("/api/v1/status", REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_behind_the_proxy_the_address_it_appended_is_counted(client, settings, small_limit):
+    settings.USE_X_FORWARDED_HOST = True
+    for _ in range(small_limit):
+        client.get("/api/v1/status", HTTP_X_FORWARDED_FOR="1.1.1.1, 10.0.0.1")
+
+    forged = client.get("/api/v1/status", HTTP_X_FORWARDED_FOR="9.9.9.9, 10.0.0.1")
+    other = client.get("/api/v1/status", HTTP_X_FORWARDED_FOR="10.0.0.2")
+
+    assert forged.status_code == 429
+    assert other.status_code == 200
+
+
+def test_a_cache_failure_does_not_stop_the_api(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "add", broken)
+
+    response = client.get("/api/v1/status")
+
+    assert response.status_code == 200
+    assert response["X-RateLimit-Remaining"] == "1000"
+
+
+def test_pages_outside_the_api_are_not_counted(client, coop_member):
+    client.force_login(coop_member)
+
+    response = client.get("/api-tokens/")
+
+    assert response.status_code == 200
+    assert "X-RateLimit-Limit" not in response
+
+
+def test_refusals_of_other_middleware_carry_the_headers_too(client, regione):
+    admin_without_2fa = make_user(
+        "nuovo@regione.toscana.it", organization=regione, role="regional_admin"
+    )
+    client.force_login(admin_without_2fa)
+
+    response = client.get("/api/v1/me")
+
+    assert response.status_code == 403
+    assert response["X-RateLimit-Limit"] == "1000"

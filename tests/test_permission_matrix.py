@@ -1,0 +1,225 @@
+"""Every URL of the project, for every role, answers the status its policy declares.
+
+The URL list comes from the URL configuration itself, so a new view without a declared policy
+fails here; so does a view that becomes public without being added to PUBLIC_VIEWS."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = [
+    "anonymous",
+    "regione_admin",
+    "anci_coordinator",
+    "analyst",
+    "prato_member",
+    "coop_member",
+    "other_coop_member",
+    "zona_officer",
+]
+SIGNED_IN = ROLES[1:]
+LOGIN = 302  # private pages send anonymous visitors to the sign-in page
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    name: str | None
+    callback: Callable
+
+
+def walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield Route(prefix + str(pattern.pattern), name, pattern.callback)
+
+
+ROUTES = [route for route in walk(get_resolver().url_patterns)]
+
+
+def key(route: Route) -> str:
+    return route.name or route.path
+
+
+def expect(default: int, **per_role: int) -> dict[str, int]:
+    return {role: per_role.get(role, default) for role in ROLES}
+
+
+def private(signed_in: int = 200, **per_role: int) -> dict[str, int]:
+    return expect(signed_in, anonymous=LOGIN, **per_role)
+
+
+def regional_only(**per_role: int) -> dict[str, int]:
+    allowed = {"regione_admin": 200, "anci_coordinator": 200}
+    return private(403, **{**allowed, **per_role})
+
+
+PUBLIC = expect(200)
+
+# URL name (or path when unnamed) -> (URL kwargs from the test world, expected GET status by role).
+POLICY: dict[str, tuple[Callable[[dict], dict] | None, dict[str, int]]] = {
+    # Shell and portal.
+    "set_language": (None, expect(302)),  # a GET is sent back to where it came from
+    "portal:home": (None, PUBLIC),
+    "portal:privacy": (None, PUBLIC),
+    "portal:legal": (None, PUBLIC),
+    "portal:feedback": (None, PUBLIC),
+    "portal:feedback-list": (None, regional_only()),
+    # Territory: public reference data.
+    "territory:region": (None, PUBLIC),
+    "territory:region-geojson": (None, PUBLIC),
+    "territory:asl-detail": (lambda w: {"slug": "centro"}, PUBLIC),
+    "territory:asl-geojson": (lambda w: {"slug": "centro"}, PUBLIC),
+    "territory:zona-detail": (lambda w: {"slug": "pratese"}, PUBLIC),
+    "territory:zona-geojson": (lambda w: {"slug": "pratese"}, PUBLIC),
+    "territory:comune-detail": (lambda w: {"istat_code": "100005"}, PUBLIC),
+    "territory:comune-geojson": (lambda w: {"istat_code": "100005"}, PUBLIC),
+    "territory:province-detail": (lambda w: {"sigla": "po"}, PUBLIC),
+    "territory:province-geojson": (lambda w: {"sigla": "po"}, PUBLIC),
+    # API: public reference data and documentation; the rest needs a token or a session.
+    "api:status": (None, PUBLIC),
+    "api:openapi": (None, PUBLIC),
+    "api:docs": (None, PUBLIC),
+    "api:me": (None, expect(200, anonymous=401)),
+    "api:territory-zones": (None, PUBLIC),
+    "api:territory-comune": (lambda w: {"istat_code": "100005"}, PUBLIC),
+    "api:token-list": (None, private()),
+    "api:token-revoke": (lambda w: {"pk": 1}, private(405)),  # POST only
+}
+
+# Views anyone may open without signing in. Adding one here is a reviewed decision.
+PUBLIC_VIEWS = {
+    "set_language",
+    "portal:home",
+    "portal:privacy",
+    "portal:legal",
+    "portal:feedback",
+    "territory:region",
+    "territory:region-geojson",
+    "territory:asl-detail",
+    "territory:asl-geojson",
+    "territory:zona-detail",
+    "territory:zona-geojson",
+    "territory:comune-detail",
+    "territory:comune-geojson",
+    "territory:province-detail",
+    "territory:province-geojson",
+    "api:status",
+    "api:openapi",
+    "api:docs",
+    "api:me",  # answers 401 itself: API views check tokens, not the login middleware
+    "api:territory-zones",
+    "api:territory-comune",
+}
+
+# The Django admin checks staff status itself; none of the cast is staff.
+ADMIN_PREFIX = "admin/"
+
+
+def is_public(route: Route) -> bool:
+    callback = route.callback
+    for _ in range(5):  # DRF and decorators wrap views; look through the wrappers
+        if getattr(callback, "login_required", True) is False:
+            return True
+        view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+        if view_class is not None and getattr(view_class, "login_required", True) is False:
+            return True
+        callback = getattr(callback, "__wrapped__", None)
+        if callback is None:
+            return False
+    return False
+
+
+def policy_routes():
+    return [route for route in ROUTES if not route.path.startswith(ADMIN_PREFIX)]
+
+
+def test_every_url_has_a_declared_policy():
+    missing = sorted({key(route) for route in policy_routes()} - POLICY.keys())
+    assert missing == [], f"URLs without a policy in the permission matrix: {missing}"
+
+
+def test_no_policy_names_a_url_that_does_not_exist():
+    assert sorted(POLICY.keys() - {key(route) for route in policy_routes()}) == []
+
+
+def test_public_views_are_the_approved_ones():
+    public = {key(route) for route in ROUTES if is_public(route)}
+    assert public == PUBLIC_VIEWS
+
+
+@pytest.fixture
+def cast(
+    regione_admin,
+    anci_coordinator,
+    analyst,
+    prato_member,
+    coop_member,
+    other_coop_member,
+    zona_officer,
+):
+    return {
+        "anonymous": None,
+        "regione_admin": regione_admin,
+        "anci_coordinator": anci_coordinator,
+        "analyst": analyst,
+        "prato_member": prato_member,
+        "coop_member": coop_member,
+        "other_coop_member": other_coop_member,
+        "zona_officer": zona_officer,
+    }
+
+
+@pytest.fixture
+def world(cast, prato, coop, other_coop):
+    from approdo.organizations.models import Invitation, Membership
+
+    membership = Membership.objects.get(user=cast["prato_member"], organization=prato)
+    return {
+        "prato": prato,
+        "coop": coop,
+        "other_coop": other_coop,
+        "prato_membership": membership,
+        "invitation": Invitation.objects.none(),
+    }
+
+
+def resolve_path(route: Route, kwargs: dict) -> str:
+    from django.urls import reverse
+
+    if route.name is None:
+        return "/" + route.path
+    return reverse(route.name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("route", policy_routes(), ids=key)
+def test_role_gets_declared_status(route, client, cast, world):
+    entry = POLICY.get(key(route))
+    if entry is None:
+        pytest.fail(f"{key(route)} has no policy")
+    build_kwargs, expected = entry
+    path = resolve_path(route, build_kwargs(world) if build_kwargs else {})
+    answers = {}
+    for role in ROLES:
+        client.logout()
+        if cast[role] is not None:
+            client.force_login(cast[role])
+        answers[role] = client.get(path).status_code
+    assert answers == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_is_closed_to_non_staff(client, cast, role):
+    if cast[role] is not None:
+        client.force_login(cast[role])
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "login" in response["Location"]
