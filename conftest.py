@@ -89,6 +89,8 @@ def zona_officer(db):
 def _test_server_settings(settings):
     # Tests speak plain HTTP to the test client and the live server.
     settings.SECURE_SSL_REDIRECT = False
+    # Hashing strength is not under test; a fast hasher keeps the cast cheap to create.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Templates render without a collectstatic manifest.
     settings.STORAGES = {
         **settings.STORAGES,

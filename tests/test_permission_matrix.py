@@ -93,6 +93,68 @@ POLICY: dict[str, tuple[Callable[[dict], dict] | None, dict[str, int]]] = {
     "api:territory-comune": (lambda w: {"istat_code": "100005"}, PUBLIC),
     "api:token-list": (None, private()),
     "api:token-revoke": (lambda w: {"pk": 1}, private(405)),  # POST only
+    # Organisations: members see their own, regional roles and analysts everything,
+    # territory officers their territory (Prato is in the Pratese zona of zona_officer).
+    "organizations:organization-list": (None, private()),
+    "organizations:organization-create": (None, regional_only()),
+    "organizations:organization-detail": (
+        lambda w: {"pk": w["prato"].pk},
+        private(coop_member=404, other_coop_member=404),
+    ),
+    "organizations:organization-edit": (
+        lambda w: {"pk": w["prato"].pk},
+        private(404, regione_admin=200, anci_coordinator=200, prato_member=200),
+    ),
+    "organizations:organization-history": (
+        lambda w: {"pk": w["prato"].pk},
+        private(403, regione_admin=200, anci_coordinator=200, coop_member=404, other_coop_member=404),
+    ),
+    "organizations:organization-invite": (lambda w: {"pk": w["prato"].pk}, private(405)),
+    "organizations:membership-edit": (
+        lambda w: {"pk": w["prato_membership"].pk},
+        private(404, regione_admin=200, anci_coordinator=200, prato_member=200),
+    ),
+    "organizations:membership-delete": (
+        lambda w: {"pk": w["prato_membership"].pk},
+        private(405),
+    ),
+    "organizations:invitation-accept": (lambda w: {"token": "unknown"}, expect(404)),
+    "organizations:profile": (None, private()),
+    # Sign-in (django-allauth). Pages for a flow not under way redirect to its start.
+    "account_login": (None, expect(302, anonymous=200)),
+    "account_logout": (None, private()),
+    "account_inactive": (None, PUBLIC),
+    "account_signup": (None, expect(302, anonymous=200)),  # says sign-up is closed
+    "account_reauthenticate": (None, private()),
+    "account_email": (None, private()),
+    "account_email_verification_sent": (None, PUBLIC),
+    "account_change_password": (None, private()),
+    "account_set_password": (None, expect(302)),
+    "account_reset_password": (None, PUBLIC),
+    "account_confirm_login_code": (None, expect(302)),
+    "account_confirm_email": (lambda w: {"key": "unknown"}, PUBLIC),
+    "account_reset_password_from_key_done": (None, PUBLIC),
+    "account_reset_password_from_key": (lambda w: {"uidb36": "1", "key": "bad-key"}, PUBLIC),
+    "account_reset_password_done": (None, PUBLIC),
+    "mfa_index": (None, private()),
+    "mfa_authenticate": (None, expect(302)),
+    "mfa_reauthenticate": (None, private(302, regione_admin=200, anci_coordinator=200)),
+    "mfa_activate_totp": (None, expect(302)),  # users of the cast have TOTP or need none
+    "mfa_deactivate_totp": (None, private(404, regione_admin=302, anci_coordinator=302)),
+    "mfa_view_recovery_codes": (None, private(404)),
+    "mfa_generate_recovery_codes": (None, expect(302)),
+    "mfa_download_recovery_codes": (None, private(404)),
+    "socialaccount_login_cancelled": (None, PUBLIC),
+    "socialaccount_login_error": (None, private(401)),
+    "socialaccount_signup": (None, expect(302)),
+    "socialaccount_connections": (None, private()),
+    "accounts/social/login/cancelled/": (None, private(301)),  # old paths move to 3rdparty/
+    "accounts/social/login/error/": (None, private(301)),
+    "accounts/social/signup/": (None, private(301)),
+    "accounts/social/connections/": (None, private(301)),
+    # No broker is configured in tests: the provider does not exist.
+    "openid_connect_login": (lambda w: {"provider_id": "regione"}, expect(404)),
+    "openid_connect_callback": (lambda w: {"provider_id": "regione"}, expect(404)),
 }
 
 # Views anyone may open without signing in. Adding one here is a reviewed decision.
@@ -118,6 +180,25 @@ PUBLIC_VIEWS = {
     "api:me",  # answers 401 itself: API views check tokens, not the login middleware
     "api:territory-zones",
     "api:territory-comune",
+    "organizations:invitation-accept",
+    # Signing in, signing up (closed: it says so), resetting a password, confirming an address.
+    "admin:login",
+    "account_login",
+    "account_logout",
+    "account_signup",
+    "account_inactive",
+    "account_confirm_email",
+    "account_confirm_login_code",
+    "account_email_verification_sent",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "mfa_authenticate",
+    "openid_connect_login",
+    "openid_connect_callback",
+    "socialaccount_login_cancelled",
+    "socialaccount_signup",
 }
 
 # The Django admin checks staff status itself; none of the cast is staff.

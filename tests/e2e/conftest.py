@@ -25,6 +25,17 @@ OFFLINE_FLAGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_live_server():
+    """The live server speaks plain HTTP and builds its middleware once, at start-up, so the
+    production HTTPS settings are switched off for the whole session before it starts."""
+    from django.conf import settings
+
+    for name in ["SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"]:
+        setattr(settings, name, False)
+    settings.LANGUAGE_COOKIE_SECURE = False
+
+
 def chromium_path() -> str | None:
     return shutil.which(os.environ.get("APPRODO_CHROMIUM", "chromium")) or shutil.which("chromium")
 

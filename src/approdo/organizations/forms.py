@@ -8,7 +8,7 @@ from approdo.territory.models import ASL, Zona
 
 
 class OrganizationForm(StyledFormMixin, forms.ModelForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organization

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -248,7 +249,7 @@ def _accept_signed_in(request, invitation: Invitation, context: dict):
 
 def _accept_with_new_account(request, invitation: Invitation, context: dict):
     if User.objects.filter(email__iexact=invitation.email).exists():
-        context["login_url"] = f"{reverse('account_login')}?next={request.path}"
+        context["login_url"] = f"{reverse('account_login')}?{urlencode({'next': request.path})}"
         return render(request, "organizations/invitation_accept.html", context)
     form = NewAccountForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():

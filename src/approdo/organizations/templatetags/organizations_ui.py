@@ -17,16 +17,17 @@ def bi_widget(field):
     text and error message in aria-describedby."""
     attrs = dict(field.field.widget.attrs)
     widget_type = field.widget_type
-    if widget_type in CHECK_WIDGETS:
-        css = "form-check-input"
-    elif widget_type in SELECT_WIDGETS:
-        css = "form-select"
-    else:
-        css = "form-control"
     classes = attrs.get("class", "").split()
-    if css not in classes:
-        classes.append(css)
-    attrs["class"] = " ".join(classes)
+    if widget_type in SELECT_WIDGETS:
+        # Bootstrap Italia styles a bare <select> inside .select-wrapper; .form-select would
+        # draw a second arrow.
+        classes = [name for name in classes if name != "form-select"]
+    else:
+        css = "form-check-input" if widget_type in CHECK_WIDGETS else "form-control"
+        if css not in classes:
+            classes.append(css)
+    # False drops the attribute (it would otherwise come back from the widget's own attrs).
+    attrs["class"] = " ".join(classes) or False
     described = attrs.get("aria-describedby", "").split()
     if field.help_text and f"{field.auto_id}-help" not in described:
         described.append(f"{field.auto_id}-help")
