@@ -107,7 +107,9 @@ POLICY: dict[str, tuple[Callable[[dict], dict] | None, dict[str, int]]] = {
     ),
     "organizations:organization-history": (
         lambda w: {"pk": w["prato"].pk},
-        private(403, regione_admin=200, anci_coordinator=200, coop_member=404, other_coop_member=404),
+        private(
+            403, regione_admin=200, anci_coordinator=200, coop_member=404, other_coop_member=404
+        ),
     ),
     "organizations:organization-invite": (lambda w: {"pk": w["prato"].pk}, private(405)),
     "organizations:membership-edit": (

@@ -1,4 +1,5 @@
-"""Demo organisations and one account per role, for `approdo demo`. Running it twice changes nothing."""
+"""Demo organisations and one account per role, for `approdo demo`; running it twice changes
+nothing."""
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator

@@ -7,7 +7,7 @@ from approdo.portal.models import FeedbackReport
 
 class FeedbackForm(StyledFormMixin, forms.ModelForm):
     # Left empty by people; bots fill every field.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    leave_empty = forms.CharField(required=False, label=_("Leave this field empty"))
 
     class Meta:
         model = FeedbackReport
@@ -19,7 +19,7 @@ class FeedbackForm(StyledFormMixin, forms.ModelForm):
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 6})}
 
-    def clean_website(self):
-        if self.cleaned_data["website"]:
+    def clean_leave_empty(self):
+        if self.cleaned_data["leave_empty"]:
             raise forms.ValidationError(_("This field must be left empty."))
         return ""
