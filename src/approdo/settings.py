@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     # Approdo, bottom layer first.
     "approdo.core",
     "approdo.territory",
+    "approdo.surveys",
     "approdo.api",
     "approdo.portal",
 ]
@@ -331,6 +332,10 @@ APPRODO_ACCESSIBILITY_STATEMENT_URL = env_str(
 )
 APPRODO_BOUNDARIES = env_str("APPRODO_BOUNDARIES")
 APPRODO_INVITATION_DAYS = env_int("APPRODO_INVITATION_DAYS", 14)
+# An uploaded XLSForm is untrusted input: caps on its size, unpacked size and rows.
+APPRODO_XLSFORM_MAX_BYTES = env_int("APPRODO_XLSFORM_MAX_BYTES", 5 * 1024 * 1024)
+APPRODO_XLSFORM_MAX_UNPACKED_BYTES = env_int("APPRODO_XLSFORM_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+APPRODO_XLSFORM_MAX_ROWS = env_int("APPRODO_XLSFORM_MAX_ROWS", 20_000)
 # The address people reach the site at, for links in e-mails sent outside a request.
 APPRODO_SITE_URL = env_str("APPRODO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

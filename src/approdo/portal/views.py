@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -86,7 +85,7 @@ def feedback(request):
 @require_http_methods(["GET"])
 def feedback_list(request):
     if not permissions.is_regional(request.user):
-        return render(request, "403.html", status=403)
+        return error_403(request)
     reports = FeedbackReport.objects.select_related("user")[:200]
     context = {
         "reports": reports,
@@ -97,12 +96,14 @@ def feedback_list(request):
 
 @public
 def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
+    context = {"breadcrumbs": [(_("Access denied"), None)]}
+    return render(request, "403.html", context, status=403)
 
 
 @public
 def error_404(request, exception=None):
-    return render(request, "404.html", {"home_url": reverse("portal:home")}, status=404)
+    context = {"breadcrumbs": [(_("Page not found"), None)]}
+    return render(request, "404.html", context, status=404)
 
 
 @public

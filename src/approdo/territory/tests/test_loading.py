@@ -84,11 +84,11 @@ def test_zone_have_slugs_other_names_and_their_societa_della_salute():
 
 def test_loading_again_changes_nothing():
     before = {
-        "comuni": list(Comune.objects.values_list("pk", "name", "slug", "province_id")),
-        "links": list(ComuneZona.objects.values_list("pk", "comune_id", "zona_id", "valid_from")),
-        "zone": list(Zona.objects.values_list("pk", "slug")),
-        "sds": list(SocietaDellaSalute.objects.values_list("pk", "slug", "zona_id")),
-        "population": list(Population.objects.values_list("pk", "comune_id", "total")),
+        "comuni": set(Comune.objects.values_list("pk", "name", "slug", "province_id")),
+        "links": set(ComuneZona.objects.values_list("pk", "comune_id", "zona_id", "valid_from")),
+        "zone": set(Zona.objects.values_list("pk", "slug")),
+        "sds": set(SocietaDellaSalute.objects.values_list("pk", "slug", "zona_id")),
+        "population": set(Population.objects.values_list("pk", "comune_id", "total")),
     }
 
     counts = load_territory()
@@ -106,11 +106,11 @@ def test_loading_again_changes_nothing():
         "links_closed": 0,
     }
     assert before == {
-        "comuni": list(Comune.objects.values_list("pk", "name", "slug", "province_id")),
-        "links": list(ComuneZona.objects.values_list("pk", "comune_id", "zona_id", "valid_from")),
-        "zone": list(Zona.objects.values_list("pk", "slug")),
-        "sds": list(SocietaDellaSalute.objects.values_list("pk", "slug", "zona_id")),
-        "population": list(Population.objects.values_list("pk", "comune_id", "total")),
+        "comuni": set(Comune.objects.values_list("pk", "name", "slug", "province_id")),
+        "links": set(ComuneZona.objects.values_list("pk", "comune_id", "zona_id", "valid_from")),
+        "zone": set(Zona.objects.values_list("pk", "slug")),
+        "sds": set(SocietaDellaSalute.objects.values_list("pk", "slug", "zona_id")),
+        "population": set(Population.objects.values_list("pk", "comune_id", "total")),
     }
 
 

@@ -1,0 +1,91 @@
+"""Submissions racing on PostgreSQL: the same instance id never makes two responses."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection, connections
+
+from approdo.organizations.tests.factories import make_organization
+from approdo.surveys import actions
+from approdo.surveys.models import SurveyResponse
+from approdo.surveys.tests.conftest import MINIMAL_FORM, upload
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="SQLite serialises every write anyway"
+    ),
+]
+THREADS = 6
+
+
+def race(function) -> list:
+    barrier = threading.Barrier(THREADS)
+    results: list = [None] * THREADS
+
+    def worker(index):
+        try:
+            barrier.wait()
+            results[index] = function(index)
+        except Exception as error:  # noqa: BLE001
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.fixture
+def open_campaign():
+    organization = make_organization("Cooperativa Veloce", "cooperativa_sociale")
+    campaign = actions.import_xlsform(
+        upload(MINIMAL_FORM.replace("{form_id}", "race").encode()), campaign_slug="race"
+    )
+    campaign.organizations.add(organization)
+    return campaign, organization
+
+
+@pytest.mark.parametrize("many_responses", [False, True])
+def test_same_instance_id_at_the_same_moment_makes_one_response(open_campaign, many_responses):
+    campaign, organization = open_campaign
+    campaign.many_responses = many_responses
+    campaign.save()
+    instance_id = uuid.uuid4()
+
+    results = race(
+        lambda _: actions.submit_response(
+            campaign,
+            organization=organization,
+            instance_id=instance_id,
+            answers={"project": "Casa"},
+            by=None,
+        )
+    )
+
+    assert all(isinstance(result, tuple) for result in results), results
+    assert sorted(created for _, created in results) == [False] * (THREADS - 1) + [True]
+    assert {response.pk for response, _ in results} == {SurveyResponse.objects.get().pk}
+
+
+def test_one_response_campaign_takes_one_of_many_racing_instances(open_campaign):
+    campaign, organization = open_campaign
+
+    results = race(
+        lambda index: actions.submit_response(
+            campaign,
+            organization=organization,
+            instance_id=uuid.uuid4(),
+            answers={"project": f"Casa {index}"},
+            by=None,
+        )
+    )
+
+    assert sum(isinstance(result, tuple) for result in results) == 1
+    assert sum(isinstance(result, actions.AlreadyResponded) for result in results) == THREADS - 1
+    assert SurveyResponse.objects.count() == 1
