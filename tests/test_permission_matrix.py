@@ -3,24 +3,16 @@
 The URL list comes from the URL configuration itself, so a new view without a declared policy
 fails here; so does a view that becomes public without being added to PUBLIC_VIEWS."""
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-ROLES = [
-    "anonymous",
-    "regione_admin",
-    "anci_coordinator",
-    "analyst",
-    "prato_member",
-    "coop_member",
-    "other_coop_member",
-    "zona_officer",
-]
-SIGNED_IN = ROLES[1:]
-LOGIN = 302  # private pages send anonymous visitors to the sign-in page
+from tests.policies.base import PUBLIC, ROLES, expect, private, regional_only
 
 
 @dataclass(frozen=True)
@@ -48,21 +40,6 @@ ROUTES = [route for route in walk(get_resolver().url_patterns)]
 def key(route: Route) -> str:
     return route.name or route.path
 
-
-def expect(default: int, **per_role: int) -> dict[str, int]:
-    return {role: per_role.get(role, default) for role in ROLES}
-
-
-def private(signed_in: int = 200, **per_role: int) -> dict[str, int]:
-    return expect(signed_in, anonymous=LOGIN, **per_role)
-
-
-def regional_only(**per_role: int) -> dict[str, int]:
-    allowed = {"regione_admin": 200, "anci_coordinator": 200}
-    return private(403, **{**allowed, **per_role})
-
-
-PUBLIC = expect(200)
 
 # URL name (or path when unnamed) -> (URL kwargs from the test world, expected GET status by role).
 POLICY: dict[str, tuple[Callable[[dict], dict] | None, dict[str, int]]] = {
@@ -203,6 +180,18 @@ PUBLIC_VIEWS = {
     "socialaccount_signup",
 }
 
+# Areas with their own policy module in tests/policies/ (all but base).
+AREAS = [
+    importlib.import_module(f"tests.policies.{module.name}")
+    for module in pkgutil.iter_modules([str(Path(__file__).parent / "policies")])
+    if module.name != "base"
+]
+for area in AREAS:
+    overlap = POLICY.keys() & area.POLICY.keys()
+    assert not overlap, f"{area.__name__} redeclares {overlap}"
+    POLICY.update(area.POLICY)
+    PUBLIC_VIEWS |= set(getattr(area, "PUBLIC_VIEWS", set()))
+
 # The Django admin checks staff status itself; none of the cast is staff.
 ADMIN_PREFIX = "admin/"
 
@@ -263,16 +252,20 @@ def cast(
 
 @pytest.fixture
 def world(cast, prato, coop, other_coop):
-    from approdo.organizations.models import Invitation, Membership
+    from approdo.organizations.models import Membership
 
     membership = Membership.objects.get(user=cast["prato_member"], organization=prato)
-    return {
+    world = {
+        "cast": cast,
         "prato": prato,
         "coop": coop,
         "other_coop": other_coop,
         "prato_membership": membership,
-        "invitation": Invitation.objects.none(),
     }
+    for area in AREAS:
+        if hasattr(area, "extend_world"):
+            area.extend_world(world)
+    return world
 
 
 def resolve_path(route: Route, kwargs: dict) -> str:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("territorio/", include("approdo.territory.urls")),
+    path("questionari/", include("approdo.surveys.urls")),
     path("", include("approdo.organizations.urls")),
     path("", include("approdo.portal.urls")),
 ]
