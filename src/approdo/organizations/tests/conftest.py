@@ -1,11 +1,14 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _plain_http(settings):
-    """Production defaults redirect to HTTPS; the test client speaks plain HTTP."""
-    settings.SECURE_SSL_REDIRECT = False
+def _english(client):
+    """These tests read the messages in the source language, English, not in Italian."""
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
