@@ -86,9 +86,11 @@ def zona_officer(db):
 
 
 @pytest.fixture(autouse=True)
-def _test_server_settings(settings):
+def _test_server_settings(settings, tmp_path):
     # Tests speak plain HTTP to the test client and the live server.
     settings.SECURE_SSL_REDIRECT = False
+    # Uploaded files of a test go to a folder of its own, never into the checkout.
+    settings.MEDIA_ROOT = tmp_path / "media"
     # Hashing strength is not under test; a fast hasher keeps the cast cheap to create.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Templates render without a collectstatic manifest.

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     # Approdo, bottom layer first.
     "approdo.core",
     "approdo.territory",
+    "approdo.reports",
     "approdo.surveys",
     "approdo.api",
     "approdo.portal",
@@ -336,6 +337,9 @@ APPRODO_INVITATION_DAYS = env_int("APPRODO_INVITATION_DAYS", 14)
 APPRODO_XLSFORM_MAX_BYTES = env_int("APPRODO_XLSFORM_MAX_BYTES", 5 * 1024 * 1024)
 APPRODO_XLSFORM_MAX_UNPACKED_BYTES = env_int("APPRODO_XLSFORM_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 APPRODO_XLSFORM_MAX_ROWS = env_int("APPRODO_XLSFORM_MAX_ROWS", 20_000)
+APPRODO_SURVEY_UPLOAD_MAX_BYTES = env_int("APPRODO_SURVEY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Exports with more rows than this run as background jobs instead of in the request.
+APPRODO_EXPORT_INLINE_MAX_ROWS = env_int("APPRODO_EXPORT_INLINE_MAX_ROWS", 5_000)
 # The address people reach the site at, for links in e-mails sent outside a request.
 APPRODO_SITE_URL = env_str("APPRODO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("territorio/", include("approdo.territory.urls")),
     path("questionari/", include("approdo.surveys.urls")),
+    path("", include("approdo.reports.urls")),  # /esportazioni/
     path("", include("approdo.organizations.urls")),
     path("", include("approdo.portal.urls")),
 ]

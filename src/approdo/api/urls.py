@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approdo.api import territory, views
+from approdo.api import surveys, territory, views
 
 app_name = "api"
 urlpatterns = [
@@ -10,4 +10,16 @@ urlpatterns = [
     path("me", views.me, name="me"),
     path("territory/zones", territory.zone_list, name="territory-zones"),
     path("territory/comuni/<str:istat_code>", territory.comune_detail, name="territory-comune"),
+    path("campaigns/<slug:slug>", surveys.campaign_detail, name="campaign-detail"),
+    path("campaigns/<slug:slug>/responses", surveys.campaign_responses, name="campaign-responses"),
+    path(
+        "campaigns/<slug:slug>/responses.csv",
+        surveys.campaign_responses_csv,
+        name="campaign-responses-csv",
+    ),
+    path(
+        "campaigns/<slug:slug>/responses.xlsx",
+        surveys.campaign_responses_xlsx,
+        name="campaign-responses-xlsx",
+    ),
 ]

@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from datetime import timedelta
 from typing import Any, BinaryIO
 
 from django.core.files.base import ContentFile
@@ -11,9 +12,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from approdo.core.history import record_history
+from approdo.core.history import diff, record_history, snapshot
 from approdo.surveys.expressions import evaluate_form
-from approdo.surveys.models import Campaign, Questionnaire, QuestionnaireVersion, SurveyResponse
+from approdo.surveys.models import (
+    Campaign,
+    CampaignInvitation,
+    InvalidTransition,
+    Questionnaire,
+    QuestionnaireVersion,
+    ReminderSent,
+    ResponseComment,
+    SurveyResponse,
+)
 from approdo.surveys.xlsform import convert_xlsform
 
 
@@ -157,8 +167,11 @@ def _check_dates(campaign: Campaign) -> None:
         raise FormImportError(gettext("The closing time must come after the opening time."))
 
 
-def _check_can_answer(campaign: Campaign, organization) -> None:
-    reason = campaign.closed_reason()
+def _check_can_answer(
+    campaign: Campaign, organization, response: SurveyResponse | None = None
+) -> None:
+    # An existing response may be open after the deadline (reopened, or sent back for changes).
+    reason = response.closed_reason() if response is not None else campaign.closed_reason()
     if reason:
         raise CampaignClosed(reason)
     if not campaign.includes(organization):
@@ -211,6 +224,9 @@ def save_draft(response: SurveyResponse, *, answers: dict, revision: int, by) ->
     """
     if not response.is_editable:
         raise SurveyError(gettext("This response can no longer be edited."))
+    reason = response.closed_reason()
+    if reason:
+        raise CampaignClosed(reason)
     updated = SurveyResponse.objects.filter(
         pk=response.pk, revision=revision, status__in=SurveyResponse.EDITABLE
     ).update(answers=answers, revision=F("revision") + 1, updated_at=timezone.now())
@@ -262,7 +278,7 @@ def _submit(campaign, organization, instance_id, answers, by, today):
                     gettext("This response was already submitted with different answers.")
                 )
             return existing, False
-    _check_can_answer(campaign, organization)
+    _check_can_answer(campaign, organization, existing)
     version = existing.version if existing is not None else campaign.version
     cleaned = _validated(version.schema, answers, today)
     if existing is not None:
@@ -295,3 +311,316 @@ def _validated(schema: dict, answers: dict, today: datetime.date | None) -> dict
     if evaluation.errors:
         raise AnswersInvalid(evaluation.errors)
     return evaluation.cleaned
+
+
+# Campaign management and review, for regional administrators and coordinators (the views
+# check who calls).
+
+CAMPAIGN_FIELDS = [
+    "title",
+    "description",
+    "opens_at",
+    "closes_at",
+    "kinds",
+    "open_to_all",
+    "many_responses",
+    "reminder_days",
+]
+CAMPAIGN_RELATIONS = ["organizations", "zone", "asls"]
+
+
+@transaction.atomic
+def create_campaign(file: BinaryIO, *, filename: str, slug: str, by, **fields: Any) -> Campaign:
+    """Create an unpublished campaign from an uploaded XLSForm, with its title, dates and
+    audience (`fields`: CAMPAIGN_FIELDS and CAMPAIGN_RELATIONS). Organisations see it only
+    once published. Raises FormImportError (nothing created) when the file or the code is
+    refused."""
+    if Campaign.objects.filter(slug=slug).exists():
+        raise FormImportError(gettext("A campaign with this code already exists."))
+    campaign = import_xlsform(
+        file,
+        filename=filename,
+        campaign_slug=slug,
+        title=fields.get("title"),
+        opens_at=fields.get("opens_at"),
+        closes_at=fields.get("closes_at"),
+        by=by,
+    )
+    campaign.published_at = None
+    for name in CAMPAIGN_FIELDS:
+        if name in fields:
+            setattr(campaign, name, fields[name])
+    _check_dates(campaign)
+    campaign.save()
+    for name in CAMPAIGN_RELATIONS:
+        if name in fields:
+            getattr(campaign, name).set(fields[name])
+    return campaign
+
+
+def _relations_snapshot(campaign: Campaign) -> dict[str, list[int]]:
+    return {
+        name: sorted(getattr(campaign, name).values_list("pk", flat=True))
+        for name in CAMPAIGN_RELATIONS
+    }
+
+
+@transaction.atomic
+def update_campaign(campaign: Campaign, *, by, **fields: Any) -> Campaign:
+    """Change a campaign's title, description, dates or audience. A later closing time is
+    recorded as an extended deadline. Raises FormImportError when the dates do not fit."""
+    stored = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    before = snapshot(stored, CAMPAIGN_FIELDS)
+    relations_before = _relations_snapshot(stored)
+    for name in CAMPAIGN_FIELDS:
+        if name in fields:
+            setattr(campaign, name, fields[name])
+    _check_dates(campaign)
+    changes = diff(before, snapshot(campaign, CAMPAIGN_FIELDS))
+    if changes:
+        campaign.save(update_fields=[*changes, "updated_at"])
+    for name in CAMPAIGN_RELATIONS:
+        if name in fields:
+            getattr(campaign, name).set(fields[name])
+    relations_after = _relations_snapshot(campaign)
+    changes.update(
+        {
+            name: [relations_before[name], relations_after[name]]
+            for name in CAMPAIGN_RELATIONS
+            if relations_before[name] != relations_after[name]
+        }
+    )
+    if changes:
+        extended = (
+            "closes_at" in changes
+            and stored.closes_at is not None
+            and (campaign.closes_at is None or campaign.closes_at > stored.closes_at)
+        )
+        record_history(
+            campaign, by=by, action="deadline_extended" if extended else "updated", changes=changes
+        )
+    return campaign
+
+
+@transaction.atomic
+def publish_campaign(campaign: Campaign, *, by) -> Campaign:
+    """Make a previewed campaign visible to its audience. Publishing twice changes nothing."""
+    if campaign.published_at is not None:
+        return campaign
+    campaign.published_at = timezone.now()
+    campaign.save(update_fields=["published_at", "updated_at"])
+    record_history(campaign, by=by, action="published")
+    return campaign
+
+
+def upload_campaign_version(campaign: Campaign, file: BinaryIO, *, filename: str, by) -> Campaign:
+    """A new XLSForm version for the campaign's questionnaire (same `form_id`). Responses
+    already started keep their version. Raises FormImportError; then nothing changes."""
+    return import_xlsform(file, filename=filename, campaign_slug=campaign.slug, by=by)
+
+
+@transaction.atomic
+def invite_organizations(campaign: Campaign, *, by, resend: bool = False) -> list[int]:
+    """Send the invitation e-mail to the audience organisations not invited yet (with
+    `resend`, to all of them again). Returns the ids of the organisations e-mailed."""
+    from approdo.surveys.tasks import send_campaign_invitations
+
+    if not campaign.is_published:
+        raise SurveyError(gettext("Publish the campaign before inviting organisations."))
+    now = timezone.now()
+    audience = set(campaign.audience().values_list("pk", flat=True))
+    invited = dict(
+        CampaignInvitation.objects.filter(campaign=campaign).values_list("organization_id", "pk")
+    )
+    new = sorted(audience - invited.keys())
+    CampaignInvitation.objects.bulk_create(
+        CampaignInvitation(campaign=campaign, organization_id=pk, sent_at=now, sent_by=by)
+        for pk in new
+    )
+    again = sorted(audience & invited.keys()) if resend else []
+    if again:
+        CampaignInvitation.objects.filter(campaign=campaign, organization_id__in=again).update(
+            sent_at=now, sent_count=F("sent_count") + 1, sent_by=by
+        )
+    organization_ids = sorted([*new, *again])
+    if organization_ids:
+        record_history(
+            campaign,
+            by=by,
+            action="invitations_sent",
+            changes={"organisations": [None, len(organization_ids)]},
+        )
+        transaction.on_commit(
+            lambda: send_campaign_invitations.enqueue(campaign.pk, organization_ids)
+        )
+    return organization_ids
+
+
+def due_reminder_days(campaign: Campaign, now: datetime.datetime | None = None) -> int | None:
+    """The reminder due at `now`: the smallest number of days before the deadline whose time
+    has come, or None (no deadline, deadline passed, or not yet time)."""
+    now = now or timezone.now()
+    if not campaign.is_published or campaign.closes_at is None or now >= campaign.closes_at:
+        return None
+    due = [d for d in campaign.reminder_day_list if now >= campaign.closes_at - timedelta(days=d)]
+    return min(due) if due else None
+
+
+def send_reminders(campaign: Campaign, *, now: datetime.datetime | None = None) -> list[int]:
+    """E-mail the due reminder to every invited organisation that has not submitted yet.
+    Idempotent: a ReminderSent row per (organisation, days) is written together with the
+    e-mail, so running it again sends nothing twice. Returns the organisation ids reminded."""
+    from approdo.surveys.tasks import send_reminder_email
+
+    days = due_reminder_days(campaign, now)
+    if days is None:
+        return []
+    answered = SurveyResponse.objects.filter(campaign=campaign).exclude(
+        status=SurveyResponse.Status.DRAFT
+    )
+    pending = (
+        CampaignInvitation.objects.filter(campaign=campaign)
+        .exclude(organization_id__in=answered.values("organization_id"))
+        .exclude(
+            organization_id__in=ReminderSent.objects.filter(
+                campaign=campaign, days_before=days
+            ).values("organization_id")
+        )
+        .values_list("organization_id", flat=True)
+    )
+    reminded = []
+    for organization_id in pending:
+        with transaction.atomic():
+            _, created = ReminderSent.objects.get_or_create(
+                campaign=campaign, organization_id=organization_id, days_before=days
+            )
+            if created:
+                send_reminder_email(campaign, organization_id, days)
+                reminded.append(organization_id)
+    return reminded
+
+
+def campaigns_with_reminders_due(now: datetime.datetime | None = None) -> list[Campaign]:
+    """Published campaigns, still open, for which a reminder is due at `now`."""
+    now = now or timezone.now()
+    campaigns = Campaign.objects.published().filter(closes_at__gt=now).exclude(reminder_days="")
+    return [campaign for campaign in campaigns if due_reminder_days(campaign, now) is not None]
+
+
+@transaction.atomic
+def reopen_response(
+    response: SurveyResponse, *, by, until: datetime.datetime, note: str = ""
+) -> SurveyResponse:
+    """Let the organisation edit and send one response until `until`, even after the
+    deadline. A response already sent goes back to it as "changes requested"; a validated
+    or rejected response cannot be reopened (InvalidTransition)."""
+    response = SurveyResponse.objects.select_for_update().get(pk=response.pk)
+    old_status = response.status
+    if not response.is_editable:
+        response.move_to(SurveyResponse.Status.CHANGES_REQUESTED)
+    if until <= timezone.now():
+        raise SurveyError(gettext("The response must be reopened until a future time."))
+    response.reopened_until = until
+    response.save(update_fields=["status", "reopened_until", "updated_at"])
+    record_history(
+        response,
+        by=by,
+        action="reopened",
+        changes={"status": [old_status, response.status], "reopened_until": [None, str(until)]},
+        note=note,
+    )
+    return response
+
+
+REVIEW_ACTIONS = {
+    "start_review": SurveyResponse.Status.IN_REVIEW,
+    "validate": SurveyResponse.Status.VALIDATED,
+    "request_changes": SurveyResponse.Status.CHANGES_REQUESTED,
+    "reject": SurveyResponse.Status.REJECTED,
+}
+NOTIFIED_STATUSES = {
+    SurveyResponse.Status.VALIDATED,
+    SurveyResponse.Status.CHANGES_REQUESTED,
+    SurveyResponse.Status.REJECTED,
+}
+
+
+def _review(response: SurveyResponse, status: str, *, by, note: str = "") -> SurveyResponse:
+    from approdo.surveys.tasks import notify_review
+
+    locked = SurveyResponse.objects.select_for_update().get(pk=response.pk)
+    old_status = locked.status
+    locked.move_to(status)  # raises InvalidTransition if the state machine forbids it
+    locked.save(update_fields=["status", "updated_at"])
+    response.status = locked.status
+    record_history(
+        locked, by=by, action=status, changes={"status": [old_status, status]}, note=note
+    )
+    if note:
+        ResponseComment.objects.create(response=locked, author=by, from_reviewer=True, body=note)
+    if status in NOTIFIED_STATUSES:
+        transaction.on_commit(lambda: notify_review.enqueue(locked.pk, status, note))
+    return locked
+
+
+@transaction.atomic
+def start_review(response: SurveyResponse, *, by) -> SurveyResponse:
+    """Take a submitted response into review."""
+    return _review(response, SurveyResponse.Status.IN_REVIEW, by=by)
+
+
+@transaction.atomic
+def validate_response(response: SurveyResponse, *, by, note: str = "") -> SurveyResponse:
+    """Accept a response; the organisation is told by e-mail."""
+    return _review(response, SurveyResponse.Status.VALIDATED, by=by, note=note)
+
+
+@transaction.atomic
+def request_changes(response: SurveyResponse, *, by, note: str) -> SurveyResponse:
+    """Send a response back to the organisation, which edits and resubmits it; the note goes
+    into the comment thread and the e-mail."""
+    return _review(response, SurveyResponse.Status.CHANGES_REQUESTED, by=by, note=note)
+
+
+@transaction.atomic
+def reject_response(response: SurveyResponse, *, by, note: str) -> SurveyResponse:
+    """Refuse a response for good; the note goes into the comment thread and the e-mail."""
+    return _review(response, SurveyResponse.Status.REJECTED, by=by, note=note)
+
+
+def review(response: SurveyResponse, action: str, *, by, note: str = "") -> SurveyResponse:
+    """Apply one of REVIEW_ACTIONS by name."""
+    if action == "start_review":
+        return start_review(response, by=by)
+    if action == "validate":
+        return validate_response(response, by=by, note=note)
+    if action == "request_changes":
+        return request_changes(response, by=by, note=note)
+    if action == "reject":
+        return reject_response(response, by=by, note=note)
+    raise ValueError(action)
+
+
+def review_many(
+    responses, action: str, *, by, note: str = ""
+) -> tuple[list[SurveyResponse], list[tuple[SurveyResponse, str]]]:
+    """Apply one review action to each response on its own; returns (done, refused with the
+    reason). One refusal does not undo the others."""
+    done, refused = [], []
+    for response in responses:
+        try:
+            done.append(review(response, action, by=by, note=note))
+        except InvalidTransition as error:
+            refused.append((response, str(error)))
+    return done, refused
+
+
+@transaction.atomic
+def add_comment(response: SurveyResponse, *, by, body: str, from_reviewer: bool) -> ResponseComment:
+    """Add a message to the response's thread (reviewers, or members of the organisation:
+    the view checks which). Comments are never changed afterwards."""
+    comment = ResponseComment.objects.create(
+        response=response, author=by, from_reviewer=from_reviewer, body=body
+    )
+    record_history(response, by=by, action="commented")
+    return comment

@@ -4,6 +4,7 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,6 +12,37 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from approdo.organizations import permissions
+
+
+def parse_reminder_days(text: str) -> list[int]:
+    """ "7, 2" -> [7, 2] (distinct, largest first); raises ValueError on anything else."""
+    days = set()
+    for part in (text or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 0 < int(part) <= 365:
+            raise ValueError(part)
+        days.add(int(part))
+    return sorted(days, reverse=True)
+
+
+def validate_reminder_days(text: str) -> None:
+    try:
+        parse_reminder_days(text)
+    except ValueError:
+        raise ValidationError(
+            _("Write whole numbers of days between 1 and 365, separated by commas."),
+            code="invalid",
+        ) from None
+
+
+CAMPAIGN_STATES = {
+    "draft": _("Draft (not published)"),
+    "scheduled": _("Scheduled"),
+    "open": _("Open"),
+    "closed": _("Closed"),
+}
 
 
 class InvalidTransition(ValueError):
@@ -72,9 +104,23 @@ class QuestionnaireVersion(models.Model):
 
 
 class CampaignQuerySet(models.QuerySet):
+    def published(self) -> "CampaignQuerySet":
+        """Campaigns organisations can see (a campaign is prepared and previewed unpublished)."""
+        return self.filter(published_at__isnull=False)
+
     def open_at(self, now: datetime.datetime | None = None) -> "CampaignQuerySet":
         now = now or timezone.now()
-        return self.filter(Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        return self.published().filter(
+            Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now)
+        )
+
+    def with_status_counts(self) -> "CampaignQuerySet":
+        """Annotate `count_<status>` for every response status, and `responses_total`."""
+        counts = {
+            f"count_{status}": models.Count("responses", filter=Q(responses__status=status))
+            for status in SurveyResponse.Status.values
+        }
+        return self.annotate(responses_total=models.Count("responses"), **counts)
 
 
 class Campaign(models.Model):
@@ -103,8 +149,37 @@ class Campaign(models.Model):
         blank=True,
         help_text=_("Every organisation of these kinds may respond."),
     )
+    zone = models.ManyToManyField(
+        "territory.Zona",
+        verbose_name=_("zone distretto"),
+        blank=True,
+        related_name="+",
+        help_text=_("Limit the kinds above to organisations seated in these zone."),
+    )
+    asls = models.ManyToManyField(
+        "territory.ASL",
+        verbose_name=_("ASL"),
+        blank=True,
+        related_name="+",
+        help_text=_("Limit the kinds above to organisations seated in these ASL."),
+    )
     open_to_all = models.BooleanField(_("open to every registered organisation"), default=False)
     many_responses = models.BooleanField(_("many responses per organisation"), default=False)
+    published_at = models.DateTimeField(
+        _("published"),
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text=_("Organisations see the campaign only once it is published."),
+    )
+    reminder_days = models.CharField(
+        _("reminders (days before the deadline)"),
+        max_length=50,
+        blank=True,
+        default="7,2",
+        validators=[validate_reminder_days],
+        help_text=_("Comma-separated numbers of days, e.g. 7,2. Empty: no reminders."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,9 +202,36 @@ class Campaign(models.Model):
     def is_open(self, now: datetime.datetime | None = None) -> bool:
         return not self.closed_reason(now)
 
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def state(self) -> str:
+        """draft (unpublished), scheduled, open or closed, now."""
+        now = timezone.now()
+        if not self.is_published:
+            return "draft"
+        if now < self.opens_at:
+            return "scheduled"
+        if self.closes_at is not None and now >= self.closes_at:
+            return "closed"
+        return "open"
+
+    @property
+    def state_label(self) -> str:
+        return CAMPAIGN_STATES[self.state]
+
+    @property
+    def reminder_day_list(self) -> list[int]:
+        """The days before the deadline when reminders go out, largest first."""
+        return parse_reminder_days(self.reminder_days)
+
     def closed_reason(self, now: datetime.datetime | None = None) -> str:
         """Why the campaign does not accept answers at `now` (empty when it is open)."""
         now = now or timezone.now()
+        if not self.is_published:
+            return gettext("The campaign is not published yet.")
         if now < self.opens_at:
             opens = timezone.localtime(self.opens_at).strftime("%d/%m/%Y %H:%M")
             return gettext("The campaign opens on %(when)s.") % {"when": opens}
@@ -138,11 +240,39 @@ class Campaign(models.Model):
             return gettext("The campaign closed on %(when)s.") % {"when": closed}
         return ""
 
+    def has_territory_filter(self) -> bool:
+        return self.zone.exists() or self.asls.exists()
+
+    def audience(self):
+        """The organisations the campaign is addressed to: those listed, plus (when kinds or a
+        territory are set) those of the kinds seated in the zone/ASL chosen, or every
+        organisation when it is open to all."""
+        from approdo.organizations.models import Organization
+        from approdo.territory.models import ComuneZona
+
+        organizations = Organization.objects.all()
+        if self.open_to_all:
+            return organizations
+        zone = list(self.zone.values_list("pk", flat=True))
+        asls = list(self.asls.values_list("pk", flat=True))
+        condition = Q(pk__in=self.organizations.values("pk"))
+        if self.kinds or zone or asls:
+            matching = Q(kind__in=self.kinds) if self.kinds else Q()
+            if zone or asls:
+                links = ComuneZona.objects.valid_on().filter(
+                    Q(zona_id__in=zone) | Q(zona__asl_id__in=asls)
+                )
+                matching &= Q(seat__in=links.values("comune"))
+            condition |= matching
+        return organizations.filter(condition)
+
     def includes(self, organization) -> bool:
-        """Whether `organization` is in the audience (one query at most)."""
-        if self.open_to_all or organization.kind in (self.kinds or []):
+        """Whether `organization` is in the audience."""
+        if self.open_to_all:
             return True
-        return self.organizations.filter(pk=organization.pk).exists()
+        if organization.kind in (self.kinds or []) and not self.has_territory_filter():
+            return True
+        return self.audience().filter(pk=organization.pk).exists()
 
 
 class SurveyResponseQuerySet(models.QuerySet):
@@ -166,6 +296,30 @@ class SurveyResponseQuerySet(models.QuerySet):
                 status=SurveyResponse.Status.DRAFT
             )
         return self.filter(condition)
+
+    def reviewable_by(self, user) -> "SurveyResponseQuerySet":
+        """Regional administrators and coordinators review every response that was sent
+        (drafts stay private to the organisation); nobody else reviews."""
+        if not permissions.is_regional(user):
+            return self.none()
+        return self.exclude(status=SurveyResponse.Status.DRAFT)
+
+    def seated_in(self, *, zona=None, asl=None) -> "SurveyResponseQuerySet":
+        """Responses of organisations whose seat is, today, in `zona` or in `asl`."""
+        from approdo.territory.models import ComuneZona
+
+        links = ComuneZona.objects.valid_on()
+        if zona is not None:
+            links = links.filter(zona=zona)
+        if asl is not None:
+            links = links.filter(zona__asl=asl)
+        return self.filter(organization__seat__in=links.values("comune"))
+
+    def in_review_queue(self) -> "SurveyResponseQuerySet":
+        """Sent responses in the queue's stable order: first submitted first, then by id."""
+        return self.exclude(status=SurveyResponse.Status.DRAFT).order_by(
+            models.F("submitted_at").asc(nulls_last=True), "pk"
+        )
 
     def editable_by(self, user) -> "SurveyResponseQuerySet":
         """Members of the responding organisation edit its drafts and the responses sent back
@@ -232,6 +386,12 @@ class SurveyResponse(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reopened_until = models.DateTimeField(
+        _("reopened until"),
+        null=True,
+        blank=True,
+        help_text=_("A coordinator reopened this response: it may be edited and sent until then."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -250,6 +410,18 @@ class SurveyResponse(models.Model):
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
 
+    def closed_reason(self, now: datetime.datetime | None = None) -> str:
+        """Why this response cannot be edited or sent at `now` (empty when it can): the
+        campaign's reason, unless a coordinator reopened the response until a later time
+        or, without such a limit, sent it back for changes."""
+        now = now or timezone.now()
+        if self.reopened_until is not None:
+            if now < self.reopened_until:
+                return ""
+        elif self.status == self.Status.CHANGES_REQUESTED and self.campaign.is_published:
+            return ""
+        return self.campaign.closed_reason(now)
+
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.Status(self.status), set())
 
@@ -267,3 +439,174 @@ class SurveyResponse(models.Model):
         self.status = status
         if status == self.Status.SUBMITTED:
             self.submitted_at = now or timezone.now()
+
+
+class ResponseComment(models.Model):
+    """One message in the thread between reviewers and the responding organisation.
+    Comments are never edited or deleted."""
+
+    response = models.ForeignKey(
+        SurveyResponse,
+        verbose_name=_("response"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_reviewer = models.BooleanField(_("written by a reviewer"), default=False)
+    body = models.TextField(_("comment"), max_length=5000)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["response", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.response} – {self.author}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Comments are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Comments are immutable.")
+
+
+class CampaignInvitation(models.Model):
+    """The invitation e-mail sent to one organisation of a campaign's audience."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("campaign")
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="survey_invitations",
+    )
+    sent_at = models.DateTimeField(_("sent"))
+    sent_count = models.PositiveIntegerField(_("times sent"), default=1)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("campaign invitation")
+        verbose_name_plural = _("campaign invitations")
+        ordering = ["campaign", "organization"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organization"], name="campaign_invitation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} – {self.organization}"
+
+
+class ReminderSent(models.Model):
+    """A deadline reminder sent to one organisation: the row makes sending idempotent."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    days_before = models.PositiveIntegerField(_("days before the deadline"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organization", "days_before"], name="reminder_sent_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} – {self.organization} ({self.days_before})"
+
+
+def _rate(part: int, whole: int) -> float | None:
+    """part / whole as a percentage, or None when there is no whole."""
+    return 100 * part / whole if whole else None
+
+
+def campaign_figures(campaign: Campaign) -> dict:
+    """The campaign dashboard's numbers: responses by status, and the response rate (the
+    organisations that sent a response over those invited, or over the audience when nobody
+    was invited yet), overall and by zona and ASL of the organisation's seat today, and
+    submissions per day (Italian time)."""
+    from django.db.models.functions import TruncDate
+
+    from approdo.territory.models import ComuneZona
+
+    responses = SurveyResponse.objects.filter(campaign=campaign)
+    by_status = dict(
+        responses.order_by()
+        .values_list("status")
+        .annotate(n=models.Count("pk"))
+        .values_list("status", "n")
+    )
+    statuses = [
+        (status, label, by_status.get(status, 0)) for status, label in SurveyResponse.Status.choices
+    ]
+    invited = CampaignInvitation.objects.filter(campaign=campaign)
+    base_is_invited = invited.exists()
+    base = (
+        invited.values_list("organization_id", "organization__seat_id")
+        if base_is_invited
+        else campaign.audience().values_list("pk", "seat_id")
+    )
+    seats = dict(base)
+    sent = responses.exclude(status=SurveyResponse.Status.DRAFT)
+    responded = set(sent.values_list("organization_id", flat=True).distinct()) & seats.keys()
+    links = {
+        comune_id: (zona_slug, zona_name, asl_slug, asl_name)
+        for comune_id, zona_slug, zona_name, asl_slug, asl_name in ComuneZona.objects.valid_on()
+        .filter(comune_id__in={seat for seat in seats.values() if seat})
+        .values_list("comune_id", "zona__slug", "zona__name", "zona__asl__slug", "zona__asl__name")
+    }
+    zone: dict[str, dict] = {}
+    asls: dict[str, dict] = {}
+    unplaced = gettext("Seat unknown")
+    for organization_id, seat_id in seats.items():
+        zona_slug, zona_name, asl_slug, asl_name = links.get(seat_id, ("", unplaced, "", unplaced))
+        for table, key, name in ((zone, zona_slug, zona_name), (asls, asl_slug, asl_name)):
+            row = table.setdefault(key, {"slug": key, "name": name, "invited": 0, "responded": 0})
+            row["invited"] += 1
+            row["responded"] += organization_id in responded
+    for table in (zone, asls):
+        for row in table.values():
+            row["rate"] = _rate(row["responded"], row["invited"])
+    per_day = list(
+        sent.filter(submitted_at__isnull=False)
+        .annotate(day=TruncDate("submitted_at"))
+        .order_by("day")
+        .values("day")
+        .annotate(count=models.Count("pk"))
+        .values_list("day", "count")
+    )
+    return {
+        "statuses": statuses,
+        "total": sum(by_status.values()),
+        "base_is_invited": base_is_invited,
+        "invited": len(seats),
+        "responded": len(responded),
+        "rate": _rate(len(responded), len(seats)),
+        "zone": sorted(zone.values(), key=lambda row: (row["slug"] == "", row["name"])),
+        "asls": sorted(asls.values(), key=lambda row: (row["slug"] == "", row["name"])),
+        "per_day": per_day,
+    }

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from approdo.organizations.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, create_demo_data
+from approdo.surveys.demo import create_demo_data as create_survey_demo_data
 from approdo.territory.boundaries import BoundariesError, load_boundaries
 from approdo.territory.loading import load_territory
 
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Boundaries: none given (maps are hidden; tables remain).")
         accounts = create_demo_data()
+        campaign = create_survey_demo_data()
+        self.stdout.write(
+            f"Survey campaign: {campaign.slug} ({campaign.responses.count()} responses)"
+        )
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password: {DEMO_PASSWORD})"))
         for account in accounts:
             marker = "  [two-factor]" if account["totp"] else ""

@@ -1,0 +1,204 @@
+"""100 concurrent API clients submit 10,000 survey responses to PostgreSQL through gunicorn,
+10% of them sent twice (same instance_id and answers); prints responses per second and
+p50/p95 latency and checks that exactly 10,000 responses are stored, none duplicated.
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/approdo_bench
+    .venv/bin/python bench/surveys_submit.py
+
+Loopback only (127.0.0.1); the whole run is bounded by --deadline seconds.
+"""
+
+import argparse
+import copy
+import datetime
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "approdo.settings",
+    "SECRET_KEY": "bench",
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "APPRODO_SSL_REDIRECT": "0",
+    "APPRODO_API_RATE_LIMIT": str(10**9),
+}
+for key, value in ENV.items():
+    os.environ.setdefault(key, value)
+if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    sys.exit("Set DATABASE_URL to a PostgreSQL database (it is migrated and written to).")
+
+import django  # noqa: E402
+
+django.setup()
+
+import requests  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from approdo.api.actions import create_token  # noqa: E402
+from approdo.organizations.models import Membership, Organization, User  # noqa: E402
+from approdo.surveys import actions  # noqa: E402
+from approdo.surveys.demo import FORM, RESPONSES  # noqa: E402
+from approdo.surveys.models import SurveyResponse  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def generate(run: str, clients: int):
+    """A campaign open to every organisation (many responses each) and one organisation,
+    member and API token per client."""
+    with FORM.open("rb") as file:
+        campaign = actions.import_xlsform(
+            file,
+            filename=FORM.name,
+            campaign_slug=f"bench-{run}",
+            title=f"Bench {run}",
+            opens_at=timezone.now() - datetime.timedelta(days=1),
+            closes_at=timezone.now() + datetime.timedelta(days=30),
+        )
+    campaign.open_to_all = True
+    campaign.many_responses = True
+    campaign.save()
+    tokens = []
+    for n in range(clients):
+        organization = Organization.objects.create(name=f"Bench {run} {n}", kind="associazione")
+        user = User.objects.create_user(email=f"bench-{run}-{n}@example.org", password=None)
+        Membership.objects.create(user=user, organization=organization, role="org_member")
+        _token, plaintext = create_token(user, name="bench")
+        tokens.append((organization.pk, plaintext))
+    return campaign, tokens
+
+
+def payloads(total: int, tokens: list, resend_share: float) -> list[tuple[int, dict]]:
+    """(client, body) to send: `total` distinct responses, a share of them twice, shuffled."""
+    base = next(answers for name, status, answers in RESPONSES if status == "submitted")
+    jobs = []
+    for n in range(total):
+        client = n % len(tokens)
+        answers = copy.deepcopy(base)
+        answers["titolo"] = f"Progetto di prova numero {n}"
+        answers["beneficiari_totale"] = str(random.randint(310, 900))
+        body = {
+            "instance_id": str(uuid.uuid4()),
+            "organization": tokens[client][0],
+            "answers": answers,
+            "submit": True,
+        }
+        jobs.append((client, body))
+    resent = random.sample(jobs, int(total * resend_share))
+    jobs.extend(resent)
+    random.shuffle(jobs)
+    return jobs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--responses", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--resend", type=float, default=0.10)
+    parser.add_argument("--deadline", type=float, default=600, help="seconds for the run")
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    run = timezone.now().strftime("%Y%m%d%H%M%S")
+    campaign, tokens = generate(run, args.clients)
+    jobs = payloads(args.responses, tokens, args.resend)
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "approdo.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        probe = requests.Session()
+        probe.trust_env = False  # loopback only: no proxy from the environment
+        for _ in range(100):
+            try:
+                if probe.get(f"{base}/status", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.3)
+        url = f"{base}/campaigns/{campaign.slug}/responses"
+        lock = threading.Lock()
+        latencies: list[float] = []
+        codes: dict[int, int] = {}
+        position = iter(range(len(jobs)))
+        deadline = time.monotonic() + args.deadline
+
+        def client() -> None:
+            session = requests.Session()
+            session.trust_env = False
+            while time.monotonic() < deadline:
+                with lock:
+                    index = next(position, None)
+                if index is None:
+                    return
+                owner, body = jobs[index]
+                headers = {"Authorization": f"Bearer {tokens[owner][1]}"}
+                start = time.perf_counter()
+                try:
+                    code = session.post(url, json=body, headers=headers, timeout=60).status_code
+                except requests.RequestException:
+                    code = -1
+                elapsed = time.perf_counter() - start
+                with lock:
+                    latencies.append(elapsed)
+                    codes[code] = codes.get(code, 0) + 1
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client) for _ in range(args.clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    stored = SurveyResponse.objects.filter(campaign=campaign)
+    distinct = stored.values("instance_id").distinct().count()
+    latencies.sort()
+    print(f"requests sent:       {len(latencies)} ({args.clients} clients, {args.workers} workers)")
+    print(f"status codes:        {dict(sorted(codes.items()))}")
+    print(f"wall time:           {wall:.1f} s")
+    print(f"requests/s:          {len(latencies) / wall:.0f}")
+    print(f"new responses/s:     {codes.get(201, 0) / wall:.0f}")
+    print(f"latency p50:         {statistics.median(latencies) * 1000:.0f} ms")
+    print(f"latency p95:         {latencies[int(len(latencies) * 0.95)] * 1000:.0f} ms")
+    print(f"stored:              {stored.count()} (distinct instance ids {distinct})")
+    ok = stored.count() == args.responses == distinct and codes.get(201) == args.responses
+    print("RESULT:", "OK" if ok else "MISMATCH")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

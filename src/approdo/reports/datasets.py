@@ -1,0 +1,70 @@
+"""The dataset registry: what can be exported, by whom, and as which rows.
+
+An app registers its datasets in its AppConfig.ready():
+
+    register_dataset("survey_responses", SurveyResponses())
+
+A dataset checks its parameters (`clean_params`), says who may export it (`can_export`) and
+gives one or more sheets: a title, the headers, an iterator of rows and, when the database
+can tell, how many rows there must be (`expected`). The writers compare the rows written
+with `expected` and fail loudly on a mismatch.
+"""
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext
+
+
+class DatasetError(ValueError):
+    """The dataset or its parameters cannot be exported (unknown name, bad parameters)."""
+
+
+@dataclasses.dataclass
+class Sheet:
+    title: str
+    headers: list[str]
+    rows: Iterable[list[Any]]
+    expected: int | None = None
+
+
+class Dataset:
+    """Base class of a registered dataset; subclasses override the three methods."""
+
+    title = ""
+
+    def clean_params(self, params: dict) -> dict:
+        """The parameters, checked and normalised; raise DatasetError when they are wrong."""
+        return dict(params)
+
+    def can_export(self, user, params: dict) -> bool:
+        """Whether `user` may export this dataset with these (clean) parameters."""
+        return False
+
+    def sheets(self, params: dict) -> list[Sheet]:
+        """The sheets to write; the first one is the CSV file."""
+        raise NotImplementedError
+
+    def filename(self, params: dict) -> str:
+        """The download's file name, without extension."""
+        return "export"
+
+
+_REGISTRY: dict[str, Dataset] = {}
+
+
+def register_dataset(name: str, dataset: Dataset) -> None:
+    """Make `dataset` exportable under `name` (idempotent for the same object)."""
+    _REGISTRY[name] = dataset
+
+
+def get_dataset(name: str) -> Dataset:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise DatasetError(gettext("Unknown dataset “%(name)s”.") % {"name": name}) from None
+
+
+def dataset_names() -> list[str]:
+    return sorted(_REGISTRY)

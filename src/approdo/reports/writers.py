@@ -1,0 +1,235 @@
+"""Writers of sheets into CSV, XLSX and ODS, in constant memory.
+
+Every text cell is guarded against formula injection: a value starting with = + - @ (or a tab
+or carriage return) gets a leading apostrophe, so a spreadsheet shows it as text. Each writer
+counts the rows it writes and raises RowCountMismatch when a sheet says how many rows it must
+have and the count differs: an export never reports success with rows missing.
+"""
+
+import csv
+import datetime
+import decimal
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+from xml.sax.saxutils import escape, quoteattr
+
+from django.utils.translation import gettext
+
+from approdo.reports.datasets import Sheet
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+PROGRESS_EVERY = 1000
+
+Progress = Callable[[int], None]
+
+
+class RowCountMismatch(RuntimeError):
+    """Fewer or more rows were written than the database holds."""
+
+    def __init__(self, sheet: str, written: int, expected: int):
+        self.written, self.expected = written, expected
+        super().__init__(
+            gettext("Sheet “%(sheet)s”: %(written)s rows written, %(expected)s expected.")
+            % {"sheet": sheet, "written": written, "expected": expected}
+        )
+
+
+def safe_text(value: str) -> str:
+    """A text cell that no spreadsheet will run as a formula."""
+    if value and value[0] in _FORMULA_START:
+        return "'" + value
+    return value
+
+
+_FORMULA_START = frozenset(FORMULA_PREFIXES)
+_NUMBERS = (int, float, decimal.Decimal)
+
+
+def cell(value: Any) -> Any:
+    """A value as a spreadsheet cell: numbers stay numbers, the rest becomes guarded text."""
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value and value[0] in _FORMULA_START else value
+    if kind is int or kind is float:
+        return value
+    if value is None:
+        return ""
+    if kind is bool:
+        return int(value)
+    if isinstance(value, _NUMBERS):
+        return value
+    if isinstance(value, datetime.date):  # datetimes too
+        return value.isoformat()
+    return safe_text(str(value))
+
+
+def xml_cell(value: Any) -> Any:
+    """A cell for XML formats (XLSX, ODS): also without the control characters XML forbids."""
+    value = cell(value)
+    if type(value) is str and _ILLEGAL_XML.search(value):
+        return _ILLEGAL_XML.sub("", value)
+    return value
+
+
+def _check(sheet: Sheet, written: int) -> None:
+    if sheet.expected is not None and written != sheet.expected:
+        raise RowCountMismatch(sheet.title, written, sheet.expected)
+
+
+def _counted(sheet: Sheet, progress: Progress | None) -> Iterator[list[Any]]:
+    written = 0
+    for row in sheet.rows:
+        yield row
+        written += 1
+        if progress is not None and written % PROGRESS_EVERY == 0:
+            progress(written)
+    _check(sheet, written)
+    if progress is not None:
+        progress(written)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(sheet: Sheet, progress: Progress | None = None) -> Iterator[str]:
+    """The sheet as CSV lines (header first), for a streamed response or a file. Raises
+    RowCountMismatch at the end if the rows do not match the expected count."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([cell(h) for h in sheet.headers])
+    start, kinds = _FORMULA_START, (str, int, float, type(None))
+    for row in _counted(sheet, progress):
+        # Inline fast path (this loop runs for every cell): csv writes None as "" and
+        # numbers as they are; only text needs the guard, anything else goes through cell().
+        yield writer.writerow(
+            [
+                ("'" + v if v and v[0] in start else v)
+                if type(v) is str
+                else (v if type(v) in kinds else cell(v))
+                for v in row
+            ]
+        )
+
+
+def write_csv(sheets: list[Sheet], out: IO[bytes], progress: Progress | None = None) -> int:
+    """Write the first sheet as UTF-8 CSV (with BOM, for spreadsheets); return its row count."""
+    sheet = sheets[0]
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    count = -1
+    for line in csv_lines(sheet, progress):
+        text.write(line)
+        count += 1
+    text.flush()
+    text.detach()
+    return count
+
+
+def write_xlsx(sheets: list[Sheet], out: IO[bytes], progress: Progress | None = None) -> int:
+    """Write every sheet with openpyxl's write-only mode; return the first sheet's rows."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    first = 0
+    try:
+        for index, sheet in enumerate(sheets):
+            worksheet = workbook.create_sheet(_sheet_title(sheet.title, index))
+            worksheet.append([xml_cell(h) for h in sheet.headers])
+            written = 0
+            for row in _counted(sheet, progress if index == 0 else None):
+                worksheet.append([xml_cell(value) for value in row])
+                written += 1
+            if index == 0:
+                first = written
+    except BaseException:
+        for worksheet in workbook.worksheets:  # finish the temporary files, then fail
+            worksheet.close()
+        raise
+    workbook.save(out)
+    return first
+
+
+def _sheet_title(title: str, index: int) -> str:
+    cleaned = re.sub(r"[\[\]:*?/\\]", "_", title).strip("'")[:31]
+    return cleaned or f"Sheet{index + 1}"
+
+
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+    ' manifest:version="1.2">'
+    f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODS_MIMETYPE}"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+_ODS_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    "<office:document-content"
+    ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    ' office:version="1.2"><office:body><office:spreadsheet>'
+)
+_ODS_TAIL = "</office:spreadsheet></office:body></office:document-content>"
+
+
+def _ods_row(values: Iterable[Any]) -> str:
+    cells = []
+    for value in values:
+        value = xml_cell(value)
+        if isinstance(value, int | float | decimal.Decimal):
+            cells.append(
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
+        elif value == "":
+            cells.append("<table:table-cell/>")
+        else:
+            cells.append(
+                '<table:table-cell office:value-type="string">'
+                f"<text:p>{escape(value)}</text:p></table:table-cell>"
+            )
+    return "<table:table-row>" + "".join(cells) + "</table:table-row>"
+
+
+def write_ods(sheets: list[Sheet], out: IO[bytes], progress: Progress | None = None) -> int:
+    """Write every sheet as an OpenDocument spreadsheet, streaming content.xml into the zip;
+    return the first sheet's rows."""
+    first = 0
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED
+        )
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+        with archive.open("content.xml", "w", force_zip64=True) as raw:
+            stream = io.TextIOWrapper(raw, encoding="utf-8")
+            stream.write(_ODS_HEAD)
+            for index, sheet in enumerate(sheets):
+                stream.write(
+                    f"<table:table table:name={quoteattr(_sheet_title(sheet.title, index))}>"
+                )
+                stream.write(_ods_row(sheet.headers))
+                written = 0
+                for row in _counted(sheet, progress if index == 0 else None):
+                    stream.write(_ods_row(row))
+                    written += 1
+                if index == 0:
+                    first = written
+                stream.write("</table:table>")
+            stream.write(_ODS_TAIL)
+            stream.flush()
+            stream.detach()
+    return first
+
+
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "ods": write_ods}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": ODS_MIMETYPE,
+}

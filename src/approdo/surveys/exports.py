@@ -1,0 +1,307 @@
+"""The survey datasets for exports: a campaign's responses as rows.
+
+"survey_responses": one row per response; metadata first (instance_id, organisation, kind,
+zona, status, submitted_at, version), then one column per question in form order. A
+select_multiple question is one column (space-separated codes, or labels separated by "; ")
+plus one 0/1 column per choice, named `question/choice`. Repeats are not in these rows:
+XLSX and ODS exports add one sheet per repeat, and CSV exports take them from the
+"survey_repeat_rows" dataset (`repeat` parameter), linked by the parent's instance_id.
+
+Parameters: campaign (slug, required), labels ("codes" or "labels"), language (a language
+code such as "it"; the form's default when empty), drafts (include drafts, default no),
+repeat (for survey_repeat_rows).
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Max
+from django.utils.translation import gettext
+
+from approdo.organizations import permissions
+from approdo.reports.datasets import Dataset, DatasetError, Sheet
+from approdo.surveys.expressions import text_in
+from approdo.surveys.models import Campaign, SurveyResponse
+
+METADATA = ["instance_id", "organization", "organization_kind", "zona", "status", "submitted_at"]
+METADATA += ["version"]
+SKIPPED_TYPES = {"note", "group", "repeat"}
+NUMERIC_TYPES = {"integer", "decimal", "range"}
+CHUNK = 2000
+
+
+def _leaves(elements: list[dict]) -> Iterator[dict]:
+    """Questions outside repeats, in form order (groups are looked through)."""
+    for element in elements:
+        if element["type"] == "group":
+            yield from _leaves(element["children"])
+        elif element["type"] not in SKIPPED_TYPES:
+            yield element
+
+
+def _repeats(elements: list[dict]) -> Iterator[dict]:
+    """Repeats that are not inside another repeat."""
+    for element in elements:
+        if element["type"] == "group":
+            yield from _repeats(element["children"])
+        elif element["type"] == "repeat":
+            yield element
+
+
+def _split(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
+    return str(value).split()
+
+
+def _number(value: Any) -> Any:
+    """A numeric answer as a number when it reads as one (answers are stored as text)."""
+    if type(value) is str:
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                return value
+    return value
+
+
+class _Columns:
+    """How the answers of a list of questions become cells."""
+
+    def __init__(self, schema: dict, questions: list[dict], labels: bool, language: str):
+        self.schema, self.questions = schema, questions
+        self.labels, self.language = labels, language
+        self.default_language = schema.get("default_language")
+
+    def text(self, texts: dict | None, fallback: str) -> str:
+        return text_in(texts, self.language or None, self.default_language) or fallback
+
+    def headers(self) -> list[str]:
+        headers = []
+        for question in self.questions:
+            name = question["name"]
+            headers.append(self.text(question.get("labels"), name) if self.labels else name)
+            if question["type"] == "select_multiple":
+                for choice in question.get("choices", []):
+                    if self.labels:
+                        label = self.text(question.get("labels"), name)
+                        headers.append(f"{label}/{self.text(choice.get('labels'), choice['name'])}")
+                    else:
+                        headers.append(f"{name}/{choice['name']}")
+        return headers
+
+    def _choice_label(self, question: dict, code: str) -> str:
+        for choice in question.get("choices", []):
+            if choice["name"] == code:
+                return self.text(choice.get("labels"), code)
+        return code
+
+    def converters(self) -> list:
+        """One function per question: (answers, row) -> appends the question's cells."""
+        return [self._converter(question) for question in self.questions]
+
+    def _converter(self, question: dict):
+        name, kind = question["name"], question["type"]
+        if kind == "select_multiple":
+            codes = [choice["name"] for choice in question.get("choices", [])]
+            labels = {code: self._choice_label(question, code) for code in codes}
+            blanks = [""] * len(codes)
+            use_labels = self.labels
+
+            def select_multiple(answers: dict, row: list) -> None:
+                value = answers.get(name)
+                if value is None or value == "":
+                    row.append("")
+                    row.extend(blanks)
+                    return
+                chosen = _split(value)
+                row.append(
+                    "; ".join(labels.get(c, c) for c in chosen) if use_labels else " ".join(chosen)
+                )
+                chosen_set = set(chosen)
+                row.extend([1 if code in chosen_set else 0 for code in codes])
+
+            return select_multiple
+        if kind == "select_one" and self.labels:
+            labels = {
+                c["name"]: self._choice_label(question, c["name"]) for c in question["choices"]
+            }
+
+            def select_one(answers: dict, row: list) -> None:
+                value = answers.get(name)
+                row.append(labels.get(value, value) if isinstance(value, str) else value)
+
+            return select_one
+        if kind in NUMERIC_TYPES:
+
+            def number(answers: dict, row: list) -> None:
+                row.append(_number(answers.get(name)))
+
+            return number
+
+        def plain(answers: dict, row: list) -> None:
+            value = answers.get(name)
+            row.append(str(value) if isinstance(value, list | dict) else value)
+
+        return plain
+
+    def cells(self, answers: dict) -> list[Any]:
+        if not hasattr(self, "_converters"):
+            self._converters = self.converters()
+        row: list[Any] = []
+        for convert in self._converters:
+            convert(answers, row)
+        return row
+
+
+class SurveyResponses(Dataset):
+    """One row per response of a campaign (see the module's docstring)."""
+
+    title = "survey_responses"
+
+    def clean_params(self, params: dict) -> dict:
+        slug = str(params.get("campaign") or "")
+        if not Campaign.objects.filter(slug=slug).exists():
+            raise DatasetError(gettext("Unknown campaign “%(slug)s”.") % {"slug": slug})
+        labels = str(params.get("labels") or "codes")
+        if labels not in ("codes", "labels"):
+            raise DatasetError(gettext("labels must be “codes” or “labels”."))
+        drafts = str(params.get("drafts", "")).lower() in ("1", "true", "yes", "on")
+        return {
+            "campaign": slug,
+            "labels": labels,
+            "language": str(params.get("language") or "")[:20],
+            "drafts": drafts,
+            "repeat": str(params.get("repeat") or ""),
+        }
+
+    def can_export(self, user, params: dict) -> bool:
+        """Regional administrators, coordinators and analysts export every response."""
+        return permissions.can_read_everything(user)
+
+    def filename(self, params: dict) -> str:
+        return f"{params['campaign']}-risposte"
+
+    def responses(self, campaign: Campaign, params: dict):
+        responses = SurveyResponse.objects.filter(campaign=campaign)
+        if not params.get("drafts"):
+            responses = responses.exclude(status=SurveyResponse.Status.DRAFT)
+        # Rows added while the export runs are left for the next one: the count holds.
+        top = responses.aggregate(top=Max("pk"))["top"] or 0
+        return responses.filter(pk__lte=top).order_by("pk")
+
+    def sheets(self, params: dict) -> list[Sheet]:
+        campaign = Campaign.objects.select_related("version").get(slug=params["campaign"])
+        schema = campaign.version.schema
+        labels = params.get("labels") == "labels"
+        columns = _Columns(schema, list(_leaves(schema["children"])), labels, params["language"])
+        responses = self.responses(campaign, params)
+        sheets = [
+            Sheet(
+                title=campaign.slug,
+                headers=METADATA + columns.headers(),
+                rows=self._rows(responses, columns),
+                expected=responses.count(),
+            )
+        ]
+        for repeat in _repeats(schema["children"]):
+            sheets.append(repeat_sheet(responses, schema, repeat, labels, params["language"]))
+        return sheets
+
+    def _rows(self, responses, columns: _Columns) -> Iterator[list[Any]]:
+        zone = _zona_names()
+        rows = responses.values_list(
+            "pk",
+            "instance_id",
+            "organization__name",
+            "organization__kind",
+            "organization__seat_id",
+            "status",
+            "submitted_at",
+            "version__number",
+            "answers",
+        )
+        converters = columns.converters()
+        for row in _keyset(rows):
+            iid, name, kind, seat, status, submitted, number, answers = row
+            cells = [str(iid), name, kind, zone.get(seat, ""), status, submitted, number]
+            answers = answers or {}
+            for convert in converters:
+                convert(answers, cells)
+            yield cells
+
+
+def repeat_sheet(responses, schema: dict, repeat: dict, labels: bool, language: str) -> Sheet:
+    """The entries of one repeat: parent instance_id, position (from 1), then its questions."""
+    columns = _Columns(schema, list(_leaves(repeat["children"])), labels, language)
+    name = repeat["name"]
+
+    def rows() -> Iterator[list[Any]]:
+        for iid, answers in _keyset(responses.values_list("pk", "instance_id", "answers")):
+            entries = (answers or {}).get(name) or []
+            for position, entry in enumerate(entries, start=1):
+                if isinstance(entry, dict):
+                    yield [str(iid), position, *columns.cells(entry)]
+
+    return Sheet(
+        title=name, headers=["parent_instance_id", "position", *columns.headers()], rows=rows()
+    )
+
+
+class SurveyRepeatRows(SurveyResponses):
+    """The entries of one repeat of a campaign's responses (parameter `repeat`)."""
+
+    title = "survey_repeat_rows"
+
+    def clean_params(self, params: dict) -> dict:
+        params = super().clean_params(params)
+        campaign = Campaign.objects.select_related("version").get(slug=params["campaign"])
+        names = [r["name"] for r in _repeats(campaign.version.schema["children"])]
+        if params["repeat"] not in names:
+            raise DatasetError(
+                gettext("The form has no repeat “%(name)s” (it has: %(names)s).")
+                % {"name": params["repeat"], "names": ", ".join(names) or "-"}
+            )
+        return params
+
+    def filename(self, params: dict) -> str:
+        return f"{params['campaign']}-{params['repeat']}"
+
+    def sheets(self, params: dict) -> list[Sheet]:
+        campaign = Campaign.objects.select_related("version").get(slug=params["campaign"])
+        schema = campaign.version.schema
+        repeat = next(r for r in _repeats(schema["children"]) if r["name"] == params["repeat"])
+        responses = self.responses(campaign, params)
+        labels = params.get("labels") == "labels"
+        return [repeat_sheet(responses, schema, repeat, labels, params["language"])]
+
+
+def _keyset(rows) -> Iterator[tuple]:
+    """The rows of a values_list() starting with "pk", without the pk, in pk order and in
+    chunks: the ids first (small), then each chunk by primary key. Constant memory per row,
+    an index lookup per chunk, no server-side cursor."""
+    ids = list(rows.order_by("pk").values_list("pk", flat=True))
+    model = rows.model
+    fields = rows._fields
+    for start in range(0, len(ids), CHUNK):
+        chunk = model.objects.filter(pk__in=ids[start : start + CHUNK]).order_by("pk")
+        for row in chunk.values_list(*fields):
+            yield row[1:]
+
+
+def _zona_names() -> dict[str, str]:
+    """Comune ISTAT code -> name of its zona distretto today."""
+    from approdo.territory.models import ComuneZona
+
+    return dict(ComuneZona.objects.valid_on().values_list("comune_id", "zona__name"))
+
+
+def register() -> None:
+    from approdo.reports.datasets import register_dataset
+
+    register_dataset("survey_responses", SurveyResponses())
+    register_dataset("survey_repeat_rows", SurveyRepeatRows())
