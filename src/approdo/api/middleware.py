@@ -1,10 +1,10 @@
 """Rate limiting and problem+json for everything under /api/.
 
 Each client (the token's user, else the signed-in user, else the IP address) has
-APPRODO_API_RATE_LIMIT requests per fixed window of APPRODO_API_RATE_WINDOW seconds, counted in
-the shared cache so every process sees the same count. Every /api/ response carries
-X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset; over the limit the answer is
-429 with Retry-After.
+APPRODO_API_RATE_LIMIT requests per fixed window of APPRODO_API_RATE_WINDOW seconds. Every /api/
+response carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset; over the limit
+the answer is 429 with Retry-After. Counters live in the database (RateCounter), one upsert a
+request, so every process sees the same count.
 
 Errors that Django answers itself under /api/ (unknown URL, server error, a view that is not
 marked public redirecting to the login page) become problems as well.
@@ -15,13 +15,14 @@ import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext
 
 from approdo.api.authentication import token_for_request
 from approdo.api.errors import problem_response
+from approdo.api.models import RateCounter
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +56,21 @@ def hit(key: str, *, limit: int, window: int) -> tuple[int, int]:
     now = time.time()
     window_start = int(now // window) * window
     reset = max(1, math.ceil(window_start + window - now))
-    cache_key = f"approdo:api-rate:{key}:{window_start}"
-    cache.add(cache_key, 0, timeout=window + 60)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window + 60)
-        count = 1
+    # One atomic statement on both SQLite and PostgreSQL, safe when processes race.
+    table = RateCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1 "
+            "RETURNING count",
+            [key, window_start],
+        )
+        count = cursor.fetchone()[0]
+        if count == 1:  # a new window for this client: its older windows are over
+            cursor.execute(
+                f"DELETE FROM {table} WHERE key = %s AND window_start < %s",  # noqa: S608
+                [key, window_start],
+            )
     return count, reset
 
 
@@ -76,8 +85,8 @@ class RateLimitMiddleware:
         window = settings.APPRODO_API_RATE_WINDOW
         try:
             count, reset = hit(client_key(request), limit=limit, window=window)
-        except Exception:  # the shared cache is down: serve rather than fail every request
-            logger.exception("API rate limit: the cache could not count a request")
+        except DatabaseError:  # counting failed: serve rather than fail every request
+            logger.exception("API rate limit: a request could not be counted")
             count, reset = 0, window
         if count > limit:
             response = problem_response(

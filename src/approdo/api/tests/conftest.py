@@ -6,7 +6,7 @@ from approdo.api.actions import create_token
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters live in the cache; each test starts with none."""
+    """Used TOTP codes and other state live in the cache; each test starts with none."""
     cache.clear()
     yield
     cache.clear()

@@ -62,7 +62,7 @@ class FakeBroker(requests.adapters.BaseAdapter):
                 "access_token": "access-token",
                 "token_type": "Bearer",
                 "expires_in": 300,
-                "id_token": jwt.encode(claims, "not-checked-over-tls", algorithm="HS256"),
+                "id_token": jwt.encode(claims, "not-checked-over-tls-" + "k" * 16, algorithm="HS256"),
             }
         elif path == "/userinfo":
             assert request.headers["Authorization"] == "Bearer access-token"
@@ -94,7 +94,7 @@ def broker_settings(settings):
                     "provider_id": "regione",
                     "name": "SPID / CIE",
                     "client_id": CLIENT_ID,
-                    "secret": "client-secret",
+                    "secret": "a-client-secret-long-enough-for-hs256-signatures",
                     "settings": {"server_url": BROKER},
                 }
             ],
