@@ -10,6 +10,7 @@ can tell, how many rows there must be (`expected`). The writers compare the rows
 with `expected` and fail loudly on a mismatch.
 """
 
+import abc
 import dataclasses
 from collections.abc import Iterable
 from typing import Any
@@ -29,8 +30,8 @@ class Sheet:
     expected: int | None = None
 
 
-class Dataset:
-    """Base class of a registered dataset; subclasses override the three methods."""
+class Dataset(abc.ABC):
+    """Base class of a registered dataset; subclasses give the sheets and the permission."""
 
     title = ""
 
@@ -42,9 +43,9 @@ class Dataset:
         """Whether `user` may export this dataset with these (clean) parameters."""
         return False
 
+    @abc.abstractmethod
     def sheets(self, params: dict) -> list[Sheet]:
         """The sheets to write; the first one is the CSV file."""
-        raise NotImplementedError
 
     def filename(self, params: dict) -> str:
         """The download's file name, without extension."""

@@ -10,7 +10,8 @@ from approdo.territory.models import ASL, Comune, Province, Region, Zona
 
 pytestmark = pytest.mark.django_db
 
-REAL_FILE = Path("/work/shared/data/toscana_comuni.geojson")
+# The reference data folder that sits beside the checkout, when there is one.
+REAL_FILE = Path(__file__).resolve().parents[4].parent / "shared/data/toscana_comuni.geojson"
 PRATESE = ["100001", "100002", "100003", "100004", "100005", "100006", "100007"]
 
 
