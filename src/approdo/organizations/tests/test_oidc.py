@@ -62,7 +62,9 @@ class FakeBroker(requests.adapters.BaseAdapter):
                 "access_token": "access-token",
                 "token_type": "Bearer",
                 "expires_in": 300,
-                "id_token": jwt.encode(claims, "not-checked-over-tls-" + "k" * 16, algorithm="HS256"),
+                "id_token": jwt.encode(
+                    claims, "not-checked-over-tls-" + "k" * 16, algorithm="HS256"
+                ),
             }
         elif path == "/userinfo":
             assert request.headers["Authorization"] == "Bearer access-token"
