@@ -54,3 +54,24 @@ def test_organisation_member_pages_pass_axe(page, live_server, client, tuscany, 
     organization = prato_member.memberships.get().organization
     for path in ["/", "/profilo/", f"/organizzazioni/{organization.pk}/"]:
         assert_no_violations(page, path)
+
+
+def test_survey_management_pages_pass_axe(
+    page, live_server, client, tuscany, anci_coordinator, prato
+):
+    from tests.policies.surveys_manage import extend_world
+
+    world = {"prato": prato}
+    extend_world(world)
+    campaign, response = world["manage_campaign"], world["manage_response"]
+    sign_in(page, live_server, client, anci_coordinator)
+    paths = [
+        "/questionari/gestione/",
+        "/questionari/gestione/nuova/",
+        f"/questionari/gestione/{campaign.slug}/",
+        f"/questionari/gestione/{campaign.slug}/cruscotto/",
+        "/questionari/gestione/risposte/",
+        f"/questionari/gestione/risposte/{response.instance_id}/",
+    ]
+    for path in paths:
+        assert_no_violations(page, path)
