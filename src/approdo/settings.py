@@ -143,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "approdo.core.context_processors.site",
+                "approdo.portal.context_processors.navigation",
             ],
         },
     },
