@@ -86,11 +86,11 @@ def _string(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return _format_number(value)
+        return format_number(value)
     return str(value)
 
 
-def _format_number(value: float) -> str:
+def format_number(value: float) -> str:
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
@@ -345,7 +345,7 @@ class _Node:
     relevant: bool = True
 
 
-class _Evaluator:
+class Evaluator:
     def __init__(self, schema: dict, answers: dict, language: str | None):
         self.schema = schema
         self.index = _Index.of(schema)
@@ -373,7 +373,7 @@ class _Evaluator:
             else:
                 node = etree.SubElement(parent, name)
                 value = answers.get(name)
-                text = _answer_text(value, kind)
+                text = answer_text(value, kind)
                 self.originals[f"{path}/{name}"] = text
                 if name in answers:
                     self.raw[f"{path}/{name}"] = value
@@ -451,7 +451,7 @@ class _Evaluator:
             return True
         return _boolean(self._evaluate(element["relevant"], element["path"], node))
 
-    def _truth(self, element: dict, key: str, node) -> bool:
+    def truth(self, element: dict, key: str, node) -> bool:
         expression = element.get(key) or ""
         return bool(expression) and _boolean(self._evaluate(expression, element["path"], node))
 
@@ -493,11 +493,11 @@ class _Evaluator:
         """The error message for one relevant leaf question, or ''."""
         element, node = item.element, item.node
         kind = element["type"]
-        if kind in _LEAF_EXEMPT or self._truth(element, "read_only", node):
+        if kind in _LEAF_EXEMPT or self.truth(element, "read_only", node):
             return ""
         value = node.text or ""
         if value == "":
-            if self._truth(element, "required", node):
+            if self.truth(element, "required", node):
                 return self._text(element.get("required_message")) or gettext(
                     "This field is required."
                 )
@@ -505,7 +505,7 @@ class _Evaluator:
         problem = self._type_problem(element, value, node)
         if problem:
             return problem
-        if element.get("constraint") and not self._truth(element, "constraint", node):
+        if element.get("constraint") and not self.truth(element, "constraint", node):
             return self._text(element.get("constraint_message")) or gettext(
                 "This answer is not accepted."
             )
@@ -618,7 +618,7 @@ def evaluate_form(
     """
     token = _today.set(today)
     try:
-        evaluator = _Evaluator(schema, answers, language)
+        evaluator = Evaluator(schema, answers, language)
         nodes = evaluator.settle()
         evaluation = Evaluation()
         for item in nodes:
@@ -700,7 +700,7 @@ def _walk(elements: list[dict]):
         yield from _walk(element.get("children", []))
 
 
-def _answer_text(value: Any, kind: str) -> str:
+def answer_text(value: Any, kind: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -708,9 +708,9 @@ def _answer_text(value: Any, kind: str) -> str:
             return "OK" if value else ""
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return " ".join(_answer_text(item, "text") for item in value)
+        return " ".join(answer_text(item, "text") for item in value)
     if isinstance(value, float):
-        return _format_number(value)
+        return format_number(value)
     return str(value).strip()
 
 
@@ -742,13 +742,13 @@ def _range_problem(parameters: dict, value: str) -> str:
     low, high = min(start, end), max(start, end)
     if not low <= number <= high:
         return gettext("Enter a number between %(low)s and %(high)s.") % {
-            "low": _format_number(low),
-            "high": _format_number(high),
+            "low": format_number(low),
+            "high": format_number(high),
         }
     if step and not math.isnan(step):
         steps = (number - start) / step
         if abs(steps - round(steps)) > 1e-9:
             return gettext("Enter a value on the scale (steps of %(step)s).") % {
-                "step": _format_number(step)
+                "step": format_number(step)
             }
     return ""

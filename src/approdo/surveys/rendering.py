@@ -528,7 +528,7 @@ def _repeat_relevant(context: _Context, element: dict, path: str) -> bool:
 def _question(context: _Context, element: dict, path: str) -> Item:
     container, _element = locate(context.schema, context.answers, path)
     raw = (container or {}).get(element["name"], "")
-    value = expressions._answer_text(raw, element["type"])
+    value = expressions.answer_text(raw, element["type"])
     state = context.state.get(path, {})
     item = Item(
         "question",
@@ -598,14 +598,14 @@ def _range(item: Item, parameters: dict) -> None:
     item.widget = "range"
     direction = 1 if end >= start else -1
     for index in range(count):
-        number = expressions._format_number(start + direction * index * abs(step))
+        number = expressions.format_number(start + direction * index * abs(step))
         item.choices.append(Choice(number, number, f"{item.id}-{index}", number == item.value))
 
 
 def question_state(schema: dict, answers: dict, language: str | None) -> dict[str, dict]:
     """Per instance path of each relevant question: whether it is required and read-only
     now, and the names of the choices its `choice_filter` lets through."""
-    evaluator = expressions._Evaluator(schema, answers, language)
+    evaluator = expressions.Evaluator(schema, answers, language)
     state: dict[str, dict] = {}
     for item in evaluator.settle():
         element = item.element
@@ -613,8 +613,8 @@ def question_state(schema: dict, answers: dict, language: str | None) -> dict[st
             continue
         entry: dict[str, Any] = {}
         try:
-            entry["required"] = evaluator._truth(element, "required", item.node)
-            entry["read_only"] = evaluator._truth(element, "read_only", item.node)
+            entry["required"] = evaluator.truth(element, "required", item.node)
+            entry["read_only"] = evaluator.truth(element, "read_only", item.node)
             if element.get("choice_filter"):
                 entry["choices"] = set(evaluator.allowed_choices(element, item.node))
         except expressions.ExpressionError:
@@ -756,7 +756,7 @@ def _summary_rows(context: _Context, elements: list[dict], answers: dict) -> lis
 
 
 def _summary_row(context: _Context, element: dict, label: str, raw: Any) -> Row:
-    value = expressions._answer_text(raw, element["type"])
+    value = expressions.answer_text(raw, element["type"])
     kind = element["type"]
     if kind in {"select_one", "select_multiple"}:
         labels = {c["name"]: context.text(c.get("labels")) or c["name"] for c in element["choices"]}
