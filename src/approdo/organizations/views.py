@@ -9,6 +9,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from approdo.core.decorators import public
@@ -65,9 +66,8 @@ def _detail_context(request, organization: Organization, invite_form=None) -> di
         context["invite_form"] = invite_form or InviteForm(roles=roles)
         context["invitations"] = organization.invitations.pending().select_related("invited_by")
     if context["can_see_history"]:
-        context["history"] = HistoryEntry.objects.for_object(organization).select_related("actor")[
-            :5
-        ]
+        entries = HistoryEntry.objects.for_object(organization).select_related("actor")[:5]
+        context["history"] = labelled(entries)
     return context
 
 
@@ -123,9 +123,11 @@ def organization_history(request, pk):
     if not permissions.can_see_history(request.user):
         raise PermissionDenied
     entries = HistoryEntry.objects.for_object(organization).select_related("actor")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page.object_list = labelled(page.object_list)
     context = {
         "organization": organization,
-        "page": Paginator(entries, 50).get_page(request.GET.get("page")),
+        "page": page,
         "breadcrumbs": [
             _organizations_crumb(),
             (organization.name, organization.get_absolute_url()),
@@ -308,3 +310,22 @@ def profile(request):
         "breadcrumbs": [(_("Profile"), None)],
     }
     return render(request, "organizations/profile.html", context)
+
+
+HISTORY_ACTIONS = {
+    "created": gettext_lazy("Created"),
+    "updated": gettext_lazy("Updated"),
+    "member_invited": gettext_lazy("Person invited"),
+    "invitation_accepted": gettext_lazy("Invitation accepted"),
+    "member_added": gettext_lazy("Person added"),
+    "member_changed": gettext_lazy("Role changed"),
+    "member_removed": gettext_lazy("Person removed"),
+}
+
+
+def labelled(entries) -> list:
+    """History entries with a readable `label` for the history table component."""
+    entries = list(entries)
+    for entry in entries:
+        entry.label = HISTORY_ACTIONS.get(entry.action, entry.action)
+    return entries

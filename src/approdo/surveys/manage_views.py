@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from approdo.core.models import HistoryEntry
@@ -42,17 +42,17 @@ from approdo.territory.models import Zona
 
 PAGE_SIZE = 25
 HISTORY_ACTIONS = {
-    "created": _lazy("Created"),
-    "updated": _lazy("Updated"),
-    "uploaded": _lazy("Version uploaded"),
-    "version_changed": _lazy("New questionnaire version"),
-    "published": _lazy("Published"),
-    "deadline_extended": _lazy("Deadline extended"),
-    "invitations_sent": _lazy("Invitations sent"),
-    "started": _lazy("Started"),
-    "draft_saved": _lazy("Draft saved"),
-    "reopened": _lazy("Reopened"),
-    "commented": _lazy("Comment added"),
+    "created": gettext_lazy("Created"),
+    "updated": gettext_lazy("Updated"),
+    "uploaded": gettext_lazy("Version uploaded"),
+    "version_changed": gettext_lazy("New questionnaire version"),
+    "published": gettext_lazy("Published"),
+    "deadline_extended": gettext_lazy("Deadline extended"),
+    "invitations_sent": gettext_lazy("Invitations sent"),
+    "started": gettext_lazy("Started"),
+    "draft_saved": gettext_lazy("Draft saved"),
+    "reopened": gettext_lazy("Reopened"),
+    "commented": gettext_lazy("Comment added"),
     **dict(SurveyResponse.Status.choices),
 }
 

@@ -86,20 +86,3 @@ def account_breadcrumbs(context):
     else:
         items = [(ENTRANCE_TITLES.get(name, _("Account")), None)]
     return {"items": items}
-
-
-HISTORY_ACTIONS = {
-    "created": _("Created"),
-    "updated": _("Updated"),
-    "member_invited": _("Person invited"),
-    "invitation_accepted": _("Invitation accepted"),
-    "member_added": _("Person added"),
-    "member_changed": _("Role changed"),
-    "member_removed": _("Person removed"),
-}
-
-
-@register.filter
-def history_action(code: str) -> str:
-    """A readable name for a history entry's action code."""
-    return HISTORY_ACTIONS.get(code, code)
