@@ -77,12 +77,6 @@ def can_read_everything(user) -> bool:
     return _is_superuser(user) or bool(roles_of(user) & STAFF_ROLES)
 
 
-def is_staff_role(user) -> bool:
-    """Holds a network staff role (regional administrator, coordinator or analyst), as opposed
-    to the roles people hold in member organisations. Superusers are not counted."""
-    return bool(roles_of(user) & STAFF_ROLES)
-
-
 def requires_two_factor(user) -> bool:
     """Regional administrators, coordinators and superusers must sign in with a second factor."""
     return _is_superuser(user) or bool(roles_of(user) & TWO_FACTOR_ROLES)

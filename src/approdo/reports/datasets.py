@@ -65,7 +65,3 @@ def get_dataset(name: str) -> Dataset:
         return _REGISTRY[name]
     except KeyError:
         raise DatasetError(gettext("Unknown dataset “%(name)s”.") % {"name": name}) from None
-
-
-def dataset_names() -> list[str]:
-    return sorted(_REGISTRY)

@@ -33,8 +33,6 @@ def test_role_predicates(regione_admin, anci_coordinator, analyst, prato_member,
     assert not permissions.is_regional(analyst)
     assert permissions.can_read_everything(analyst)
     assert not permissions.can_read_everything(prato_member)
-    assert permissions.is_staff_role(analyst)
-    assert not permissions.is_staff_role(zona_officer)
     assert permissions.requires_two_factor(regione_admin)
     assert permissions.requires_two_factor(anci_coordinator)
     assert not permissions.requires_two_factor(analyst)
