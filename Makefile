@@ -39,7 +39,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format src tests bench conftest.py
 
 messages: $(STAMP)
-	cd src/approdo && DEBUG=1 ../../$(BIN)/approdo makemessages -l it -l en -l fr -l ar --no-obsolete --no-location
+	cd src/approdo && DEBUG=1 ../../$(BIN)/approdo makemessages -l it -l en -l fr -l ar --no-obsolete --no-location --ignore 'tests/*' --ignore '*/tests/*'
 	cd src/approdo && DEBUG=1 ../../$(BIN)/approdo compilemessages
 
 clean:

@@ -7,10 +7,12 @@ from approdo.organizations.tests.factories import make_organization, make_user
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from approdo.taxonomy.loading import load_taxonomies
     from approdo.territory.loading import load_territory
 
     with django_db_blocker.unblock():
         load_territory()
+        load_taxonomies()
 
 
 @pytest.fixture

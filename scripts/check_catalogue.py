@@ -1,5 +1,6 @@
-"""Fail when the Italian catalogue misses a string of the code: makemessages refreshes it,
-then msgfmt counts untranslated and fuzzy entries, which must both be zero."""
+"""Fail when a catalogue misses a string of the code: makemessages refreshes every catalogue
+(the project's and those apps keep in their own `locale/`), then msgfmt counts untranslated
+and fuzzy entries, which must all be zero, in every language."""
 
 import os
 import re
@@ -8,24 +9,29 @@ import sys
 from pathlib import Path
 
 APP_DIR = Path(__file__).resolve().parent.parent / "src" / "approdo"
-CATALOGUE = APP_DIR / "locale" / "it" / "LC_MESSAGES" / "django.po"
+LANGUAGES = ["it", "en", "fr", "ar"]
 
 
 def main() -> int:
     env = {**os.environ, "DEBUG": "1"}
-    command = [sys.executable, "-m", "approdo", "makemessages", "-l", "it", "--no-location",
-               "--no-obsolete", "--ignore", "tests/*"]
+    command = [sys.executable, "-m", "approdo", "makemessages", "--no-location", "--no-obsolete",
+               "--ignore", "tests/*", "--ignore", "*/tests/*"]
+    for language in LANGUAGES:
+        command += ["-l", language]
     subprocess.run(command, cwd=APP_DIR, env=env, check=True, capture_output=True)
-    stats = subprocess.run(
-        ["msgfmt", "--statistics", "-o", os.devnull, str(CATALOGUE)],
-        capture_output=True, text=True, check=True,
-    ).stderr
-    missing = sum(int(n) for n in re.findall(r"(\d+) (?:fuzzy|untranslated)", stats))
-    if missing:
-        print(f"The Italian catalogue is incomplete: {stats.strip()}", file=sys.stderr)
+    failures = 0
+    for catalogue in sorted(APP_DIR.glob("**/locale/*/LC_MESSAGES/django.po")):
+        stats = subprocess.run(
+            ["msgfmt", "--statistics", "-o", os.devnull, str(catalogue)],
+            capture_output=True, text=True, check=True,
+        ).stderr.strip()
+        if re.search(r"\d+ (?:fuzzy|untranslated)", stats):
+            failures += 1
+            print(f"{catalogue.relative_to(APP_DIR)} is incomplete: {stats}", file=sys.stderr)
+    if failures:
         print("Run `make messages` and translate the new entries.", file=sys.stderr)
         return 1
-    print(f"Italian catalogue complete: {stats.strip()}")
+    print("Every catalogue is complete.")
     return 0
 
 

@@ -104,8 +104,12 @@ INSTALLED_APPS = [
     # Approdo, bottom layer first.
     "approdo.core",
     "approdo.territory",
+    "approdo.taxonomy",
     "approdo.reports",
     "approdo.surveys",
+    "approdo.practices",
+    "approdo.funding",
+    "approdo.governance",
     "approdo.api",
     "approdo.portal",
 ]

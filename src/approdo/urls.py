@@ -15,6 +15,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("territorio/", include("approdo.territory.urls")),
     path("questionari/", include("approdo.surveys.urls")),
+    path("buone-pratiche/", include("approdo.practices.urls")),
+    path("bandi/", include("approdo.funding.urls")),
+    path("governance/", include("approdo.governance.urls")),
     path("", include("approdo.reports.urls")),  # /esportazioni/
     path("", include("approdo.organizations.urls")),
     path("", include("approdo.portal.urls")),

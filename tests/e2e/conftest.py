@@ -69,9 +69,11 @@ def page(browser, live_server):
 @pytest.fixture
 def tuscany(transactional_db):
     """Transactional tests start from an empty database: load the territory again."""
+    from approdo.taxonomy.loading import load_taxonomies
     from approdo.territory.loading import load_territory
 
     load_territory()
+    load_taxonomies()
 
 
 def run_axe(page) -> list[dict]:

@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from approdo.funding.demo import create_demo_data as create_funding_demo_data
+from approdo.governance.demo import create_demo_data as create_governance_demo_data
 from approdo.organizations.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, create_demo_data
+from approdo.practices.demo import create_demo_data as create_practices_demo_data
 from approdo.surveys.demo import create_demo_data as create_survey_demo_data
+from approdo.taxonomy.loading import load_taxonomies
 from approdo.territory.boundaries import BoundariesError, load_boundaries
 from approdo.territory.loading import load_territory
 
@@ -20,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, boundaries, **options):
         counts = load_territory()
         self.stdout.write(f"Territory: {counts}")
+        self.stdout.write(f"Taxonomies: {load_taxonomies()}")
         if boundaries:
             try:
                 result = load_boundaries(boundaries)
@@ -33,6 +38,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Survey campaign: {campaign.slug} ({campaign.responses.count()} responses)"
         )
+        for create in [
+            create_practices_demo_data,
+            create_funding_demo_data,
+            create_governance_demo_data,
+        ]:
+            if summary := create():
+                self.stdout.write(summary)
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password: {DEMO_PASSWORD})"))
         for account in accounts:
             marker = "  [two-factor]" if account["totp"] else ""

@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from approdo.taxonomy.models import Action, TargetGroup
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["code", "label", "position"]
+
+
+@admin.register(TargetGroup)
+class TargetGroupAdmin(admin.ModelAdmin):
+    list_display = ["code", "label", "parent", "position"]
+    list_filter = ["parent"]
