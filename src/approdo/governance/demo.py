@@ -1,3 +1,7 @@
+from approdo.governance.demo_institutions import create_institutions_demo
+from approdo.governance.demo_sai import create_sai_demo
+
+
 def create_demo_data() -> str:
-    """Load this app's demo data (idempotent); return one line saying what is there."""
-    return ""
+    """The SAI network first: pipeline entries and meetings refer to its territories."""
+    return "\n".join(line for line in [create_sai_demo(), create_institutions_demo()] if line)

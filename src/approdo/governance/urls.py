@@ -1,2 +1,4 @@
+from approdo.governance import institution_urls, sai_urls
+
 app_name = "governance"
-urlpatterns = []
+urlpatterns = sai_urls.urlpatterns + institution_urls.urlpatterns

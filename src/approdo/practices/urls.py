@@ -1,2 +1,4 @@
+from approdo.practices import catalogue_urls, editorial_urls
+
 app_name = "practices"
-urlpatterns = []
+urlpatterns = catalogue_urls.urlpatterns + editorial_urls.urlpatterns

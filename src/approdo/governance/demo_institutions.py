@@ -1,0 +1,2 @@
+def create_institutions_demo() -> str:
+    return ""

@@ -1,0 +1,2 @@
+def create_sai_demo() -> str:
+    return ""
