@@ -1,7 +1,10 @@
 """Requesting exports."""
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from approdo.reports.datasets import DatasetError, get_dataset
@@ -23,3 +26,35 @@ def request_export(*, by, dataset: str, fmt: str, params: dict) -> Export:
     export = Export.objects.create(requested_by=by, dataset=dataset, fmt=fmt, params=params)
     transaction.on_commit(lambda: build_export.enqueue(export.pk))
     return export
+
+
+# Writers report progress every few thousand rows, seconds apart: ten silent minutes mean the
+# worker building the file has died (restart, out of memory, killed container).
+STALE_AFTER = timedelta(minutes=10)
+MAX_ATTEMPTS = 3
+
+
+@transaction.atomic
+def recover_stale_exports(queryset=None, *, now=None) -> int:
+    """Queue again the running exports whose worker stopped giving signs of life, or mark them
+    failed with the reason after MAX_ATTEMPTS. Returns how many were recovered or failed."""
+    now = now or timezone.now()
+    stale = (queryset if queryset is not None else Export.objects.all()).filter(
+        status=Export.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+    )
+    count = 0
+    for export in stale.select_for_update(skip_locked=True):
+        count += 1
+        if export.attempts >= MAX_ATTEMPTS:
+            export.status = Export.Status.FAILED
+            export.error = gettext(
+                "The file could not be prepared: the process building it stopped %(n)s times."
+            ) % {"n": export.attempts}
+            export.finished_at = now
+            export.save(update_fields=["status", "error", "finished_at"])
+            continue
+        export.status = Export.Status.QUEUED
+        export.progress = 0
+        export.save(update_fields=["status", "progress"])
+        transaction.on_commit(lambda pk=export.pk: build_export.enqueue(pk))
+    return count

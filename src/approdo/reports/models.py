@@ -56,6 +56,9 @@ class Export(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # Touched with every progress report: a running export whose heartbeat stops lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     objects = ExportQuerySet.as_manager()
@@ -88,8 +91,12 @@ class Export(models.Model):
         from approdo.reports.writers import WRITERS
 
         with transaction.atomic():
+            now = timezone.now()
             claimed = Export.objects.filter(pk=self.pk, status=self.Status.QUEUED).update(
-                status=self.Status.RUNNING, started_at=timezone.now()
+                status=self.Status.RUNNING,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=models.F("attempts") + 1,
             )
         if not claimed:
             return
@@ -101,7 +108,7 @@ class Export(models.Model):
                 Export.objects.filter(pk=self.pk).update(expected_rows=sheets[0].expected)
 
             def progress(rows: int) -> None:
-                Export.objects.filter(pk=self.pk).update(progress=rows)
+                Export.objects.filter(pk=self.pk).update(progress=rows, heartbeat_at=timezone.now())
 
             with tempfile.TemporaryFile() as out:
                 rows = WRITERS[self.fmt](sheets, out, progress)

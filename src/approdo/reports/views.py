@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from approdo.reports.actions import request_export
+from approdo.reports.actions import recover_stale_exports, request_export
 from approdo.reports.datasets import DatasetError
 from approdo.reports.forms import ExportForm
 from approdo.reports.models import Export
@@ -36,6 +36,9 @@ def export_create(request):
 @require_GET
 def export_detail(request, pk: int):
     export = get_object_or_404(Export.objects.visible_to(request.user), pk=pk)
+    # Whoever is waiting for a file whose worker died gets it queued again, not a frozen bar.
+    if recover_stale_exports(Export.objects.filter(pk=export.pk)):
+        export.refresh_from_db()
     template = "reports/export_detail.html"
     if request.htmx:
         template += "#status"

@@ -1,12 +1,14 @@
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from approdo.reports.actions import request_export
+from approdo.reports.actions import recover_stale_exports, request_export
 from approdo.reports.datasets import Dataset, DatasetError, Sheet, register_dataset
 from approdo.reports.models import Export
 from approdo.reports.tasks import build_export
@@ -169,3 +171,48 @@ def test_download_of_an_unfinished_export_is_404(client, campaign, analyst):
     assert (
         client.get(reverse("reports:export-download", kwargs={"pk": export.pk})).status_code == 404
     )
+
+
+def stuck_export(user, *, attempts=1, silent_for=timedelta(minutes=11)):
+    """An export left `running` by a worker that died `silent_for` ago."""
+    export = export_for(user)
+    Export.objects.filter(pk=export.pk).update(
+        status=Export.Status.RUNNING,
+        attempts=attempts,
+        started_at=timezone.now() - silent_for,
+        heartbeat_at=timezone.now() - silent_for,
+    )
+    return export
+
+
+def test_an_export_whose_worker_died_is_built_again(
+    campaign, anci_coordinator, django_capture_on_commit_callbacks
+):
+    export = stuck_export(anci_coordinator)
+    alive = stuck_export(anci_coordinator, silent_for=timedelta(minutes=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recover_stale_exports() == 1
+    export.refresh_from_db()
+    assert (export.status, export.row_count, export.attempts) == (Export.Status.DONE, 2, 2)
+    alive.refresh_from_db()
+    assert alive.status == Export.Status.RUNNING  # still reporting progress: left alone
+
+
+def test_an_export_that_keeps_dying_fails_with_the_reason(campaign, anci_coordinator):
+    export = stuck_export(anci_coordinator, attempts=3)
+    assert recover_stale_exports() == 1
+    export.refresh_from_db()
+    assert export.status == Export.Status.FAILED
+    assert export.error and export.finished_at
+
+
+def test_watching_a_stuck_export_queues_it_again(
+    campaign, anci_coordinator, client, django_capture_on_commit_callbacks
+):
+    export = stuck_export(anci_coordinator)
+    client.force_login(anci_coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("reports:export-detail", kwargs={"pk": export.pk}))
+    assert response.status_code == 200
+    export.refresh_from_db()
+    assert export.status == Export.Status.DONE
