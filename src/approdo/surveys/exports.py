@@ -39,13 +39,26 @@ def _leaves(elements: list[dict]) -> Iterator[dict]:
             yield element
 
 
-def _repeats(elements: list[dict]) -> Iterator[dict]:
-    """Repeats that are not inside another repeat."""
+def _repeats(elements: list[dict], parents: tuple[str, ...] = ()) -> Iterator[tuple[dict, tuple]]:
+    """Every repeat, nested ones included, with the names of the repeats around it."""
     for element in elements:
         if element["type"] == "group":
-            yield from _repeats(element["children"])
+            yield from _repeats(element["children"], parents)
         elif element["type"] == "repeat":
-            yield element
+            yield element, parents
+            yield from _repeats(element["children"], (*parents, element["name"]))
+
+
+def _entries(container: dict, path: tuple[str, ...], name: str, where: tuple = ()):
+    """(positions of the enclosing entries, position, entry) of repeat `name` below `path`."""
+    if path:
+        for position, entry in enumerate(container.get(path[0]) or [], start=1):
+            if isinstance(entry, dict):
+                yield from _entries(entry, path[1:], name, (*where, position))
+        return
+    for position, entry in enumerate(container.get(name) or [], start=1):
+        if isinstance(entry, dict):
+            yield where, position, entry
 
 
 def _split(value: Any) -> list[str]:
@@ -208,8 +221,10 @@ class SurveyResponses(Dataset):
                 expected=responses.count(),
             )
         ]
-        for repeat in _repeats(schema["children"]):
-            sheets.append(repeat_sheet(responses, schema, repeat, labels, params["language"]))
+        for repeat, parents in _repeats(schema["children"]):
+            sheets.append(
+                repeat_sheet(responses, schema, repeat, parents, labels, params["language"])
+            )
         return sheets
 
     def _rows(self, responses, columns: _Columns) -> Iterator[list[Any]]:
@@ -235,20 +250,26 @@ class SurveyResponses(Dataset):
             yield cells
 
 
-def repeat_sheet(responses, schema: dict, repeat: dict, labels: bool, language: str) -> Sheet:
-    """The entries of one repeat: parent instance_id, position (from 1), then its questions."""
+def repeat_sheet(
+    responses, schema: dict, repeat: dict, parents: tuple, labels: bool, language: str
+) -> Sheet:
+    """The entries of one repeat: parent instance_id, position (from 1), then its questions.
+    A repeat inside another also names the entry it belongs to (`parent_position`, such as
+    "2" or "2.1" for deeper ones)."""
     columns = _Columns(schema, list(_leaves(repeat["children"])), labels, language)
     name = repeat["name"]
 
     def rows() -> Iterator[list[Any]]:
         for iid, answers in _keyset(responses.values_list("pk", "instance_id", "answers")):
-            entries = (answers or {}).get(name) or []
-            for position, entry in enumerate(entries, start=1):
-                if isinstance(entry, dict):
-                    yield [str(iid), position, *columns.cells(entry)]
+            for where, position, entry in _entries(answers or {}, parents, name):
+                link = [".".join(map(str, where))] if parents else []
+                yield [str(iid), *link, position, *columns.cells(entry)]
 
+    link = ["parent_position"] if parents else []
     return Sheet(
-        title=name, headers=["parent_instance_id", "position", *columns.headers()], rows=rows()
+        title=name,
+        headers=["parent_instance_id", *link, "position", *columns.headers()],
+        rows=rows(),
     )
 
 
@@ -260,7 +281,7 @@ class SurveyRepeatRows(SurveyResponses):
     def clean_params(self, params: dict) -> dict:
         params = super().clean_params(params)
         campaign = Campaign.objects.select_related("version").get(slug=params["campaign"])
-        names = [r["name"] for r in _repeats(campaign.version.schema["children"])]
+        names = [r["name"] for r, _parents in _repeats(campaign.version.schema["children"])]
         if params["repeat"] not in names:
             raise DatasetError(
                 gettext("The form has no repeat “%(name)s” (it has: %(names)s).")
@@ -274,10 +295,12 @@ class SurveyRepeatRows(SurveyResponses):
     def sheets(self, params: dict) -> list[Sheet]:
         campaign = Campaign.objects.select_related("version").get(slug=params["campaign"])
         schema = campaign.version.schema
-        repeat = next(r for r in _repeats(schema["children"]) if r["name"] == params["repeat"])
+        repeat, parents = next(
+            (r, p) for r, p in _repeats(schema["children"]) if r["name"] == params["repeat"]
+        )
         responses = self.responses(campaign, params)
         labels = params.get("labels") == "labels"
-        return [repeat_sheet(responses, schema, repeat, labels, params["language"])]
+        return [repeat_sheet(responses, schema, repeat, parents, labels, params["language"])]
 
 
 def _keyset(rows) -> Iterator[tuple]:

@@ -201,3 +201,60 @@ def test_a_row_missing_from_the_export_fails_loudly(responses):
 def test_unknown_campaign_is_refused(db):
     with pytest.raises(DatasetError):
         get_dataset("survey_responses").clean_params({"campaign": "nope"})
+
+
+NESTED = md_form(
+    """
+| | type | name | label |
+| | text | project | Project |
+| | begin repeat | partner | Partner |
+| | text | partner_name | Name |
+| | begin repeat | activity | Activity |
+| | text | activity_name | Activity name |
+| | integer | hours | Hours |
+| | end repeat | | |
+| | end repeat | | |
+""",
+    form_id="nested_export_form",
+)
+
+
+def test_a_repeat_inside_a_repeat_gets_its_own_sheet_linked_to_its_entry(prato):
+    campaign = actions.import_xlsform(
+        upload(NESTED),
+        campaign_slug="nested-export",
+        opens_at=timezone.now() - datetime.timedelta(days=1),
+        closes_at=timezone.now() + datetime.timedelta(days=10),
+    )
+    campaign.organizations.add(prato)
+    response = submit(
+        campaign,
+        prato,
+        project="Rete",
+        partner=[
+            {"partner_name": "Coop A", "activity": [{"activity_name": "Corso", "hours": "10"}]},
+            {
+                "partner_name": "Coop B",
+                "activity": [
+                    {"activity_name": "Sportello", "hours": "4"},
+                    {"activity_name": "Mediazione", "hours": "6"},
+                ],
+            },
+        ],
+    )
+    dataset = get_dataset("survey_responses")
+    out = io.BytesIO()
+    write_xlsx(dataset.sheets(dataset.clean_params({"campaign": "nested-export"})), out)
+    workbook = load_workbook(io.BytesIO(out.getvalue()), read_only=True)
+    assert workbook.sheetnames == ["nested-export", "partner", "activity"]
+    activity = [list(r) for r in workbook["activity"].iter_rows(values_only=True)]
+    iid = str(response.instance_id)
+    assert activity == [
+        ["parent_instance_id", "parent_position", "position", "activity_name", "hours"],
+        [iid, "1", 1, "Corso", 10],
+        [iid, "2", 1, "Sportello", 4],
+        [iid, "2", 2, "Mediazione", 6],
+    ]
+    rows_dataset = get_dataset("survey_repeat_rows")
+    params = rows_dataset.clean_params({"campaign": "nested-export", "repeat": "activity"})
+    assert len(csv_rows(rows_dataset.sheets(params))) == 4
