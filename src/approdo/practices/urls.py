@@ -1,4 +1,6 @@
 from approdo.practices import catalogue_urls, editorial_urls
 
 app_name = "practices"
-urlpatterns = catalogue_urls.urlpatterns + editorial_urls.urlpatterns
+# Editorial paths first: their fixed prefix ("redazione/") must win over the catalogue's
+# "<code>/" pattern.
+urlpatterns = editorial_urls.urlpatterns + catalogue_urls.urlpatterns

@@ -1,0 +1,131 @@
+"""Time a catalogue search with two facets selected: the full page and the API (in process,
+Django test client) against the bare SQL search query on the same data.
+
+    .venv/bin/python bench/practices_generate.py --size 10000
+    .venv/bin/python bench/practices_search.py [--requests 200]
+
+Each request searches one word of a pool and selects two facets (an action and a zona, or a
+target group and a sector...), varying across requests; the bare query is the SQL behind the
+first page of results (facet filters, word match, ranking, limit 20), run through the cursor.
+Prints p50/p95 in ms and the ratio page/bare.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "approdo.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.http import QueryDict  # noqa: E402
+from django.test import Client  # noqa: E402
+
+WORDS = [
+    "abitare",
+    "lavoro",
+    "mediazione",
+    "lingua",
+    "legale",
+    "scuola",
+    "donne",
+    "sport",
+    "agricoltura",
+    "salute",
+    "tirocini",
+    "famiglie",
+    "teatro",
+    "residenza",
+    "orti",
+]
+
+
+def cases(rng: random.Random, count: int) -> list[str]:
+    from approdo.taxonomy.models import Action, TargetGroup
+    from approdo.territory.models import Zona
+
+    actions = list(Action.objects.values_list("code", flat=True))
+    targets = list(TargetGroup.objects.values_list("code", flat=True))
+    zone = list(Zona.objects.values_list("slug", flat=True))
+    pairs = [
+        lambda: {"action": rng.choice(actions), "zone": rng.choice(zone)},
+        lambda: {"target": rng.choice(targets), "sector": rng.choice(["public", "third_sector"])},
+        lambda: {"action": rng.choice(actions), "status": rng.choice(["ongoing", "ended"])},
+        lambda: {"zone": rng.choice(zone), "target": rng.choice(targets)},
+    ]
+    result = []
+    for _ in range(count):
+        params = {"q": rng.choice(WORDS), **rng.choice(pairs)()}
+        result.append("&".join(f"{k}={v}" for k, v in params.items()))
+    return result
+
+
+def bare_sql(query: str) -> tuple[str, list]:
+    """The SQL of the first page of results, as the page runs it."""
+    from approdo.practices import facets, search
+
+    selection = facets.Selection.from_query(QueryDict(query))
+    within = facets.filtered(selection, text=False)
+    return search.ranked_sql(selection.words, within, limit=20)
+
+
+def timed(run, queries: list[str]) -> list[float]:
+    timings = []
+    for query in queries:
+        start = time.perf_counter()
+        run(query)
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def summary(timings: list[float]) -> tuple[float, float]:
+    return statistics.median(timings), statistics.quantiles(timings, n=20)[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    from approdo.practices.models import Practice
+
+    rng = random.Random(7)
+    queries = cases(rng, args.requests)
+    client = Client()
+
+    def page(query):
+        response = client.get("/buone-pratiche/?" + query)
+        assert response.status_code == 200, response.status_code
+
+    def api(query):
+        response = client.get("/api/v1/practices?limit=20&" + query)
+        assert response.status_code == 200, response.content[:300]
+
+    compiled = {query: bare_sql(query) for query in queries}
+
+    def bare(query):
+        sql, params = compiled[query]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    for run in (page, api, bare):  # warm caches and connections
+        timed(run, queries[:20])
+    total = Practice.objects.published().count()
+    print(f"database: {connection.vendor}, published practices: {total}, requests: {len(queries)}")
+    results = {
+        name: summary(timed(run, queries))
+        for name, run in (("full page", page), ("API", api), ("bare SQL", bare))
+    }
+    bare_p50, bare_p95 = results["bare SQL"]
+    print(f"{'':10} {'p50 ms':>8} {'p95 ms':>8} {'x bare p50':>11} {'x bare p95':>11}")
+    for name, (p50, p95) in results.items():
+        print(f"{name:10} {p50:8.1f} {p95:8.1f} {p50 / bare_p50:11.1f} {p95 / bare_p95:11.1f}")
+
+
+if __name__ == "__main__":
+    main()

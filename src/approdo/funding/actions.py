@@ -1,0 +1,332 @@
+"""Every change with consequences to calls, applications, reviews and reports.
+
+Views and commands check permission and input; these functions assume both, enforce the
+domain rules and write the history.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from approdo.core.history import diff, record_history, snapshot
+from approdo.funding.models import (
+    Call,
+    Milestone,
+    MonitoringReport,
+    Project,
+    ReportingDeadline,
+    ReviewAssignment,
+    Score,
+)
+from approdo.surveys.models import SurveyResponse
+from approdo.territory.models import ComuneZona
+
+CALL_FIELDS = [
+    "title",
+    "description",
+    "funding_source",
+    "budget",
+    "eligibility",
+    "opens_at",
+    "closes_at",
+    "campaign",
+    "statistics_public",
+]
+PROJECT_FIELDS = [
+    "status",
+    "title",
+    "summary",
+    "progress",
+    "lead",
+    "requested_amount",
+    "granted_amount",
+    "start_date",
+    "end_date",
+]
+RELATIONS = ["partners", "comuni", "zone", "actions", "targets"]
+
+
+class ReviewError(ValueError):
+    """A review step out of order (scoring before declaring no conflict, scoring twice)."""
+
+
+def zona_ids_of(comune_ids, day: datetime.date | None = None) -> set[int]:
+    """The zone the comuni belong to on `day`; a comune with no zona recorded on that day
+    (older than the reference data) counts in today's zona."""
+    comune_ids = set(comune_ids)
+    links = dict(
+        ComuneZona.objects.valid_on(day)
+        .filter(comune_id__in=comune_ids)
+        .values_list("comune_id", "zona_id")
+    )
+    missing = comune_ids - set(links)
+    if missing and day is not None:
+        links |= dict(
+            ComuneZona.objects.valid_on()
+            .filter(comune_id__in=missing)
+            .values_list("comune_id", "zona_id")
+        )
+    return set(links.values())
+
+
+def set_territory(project: Project, *, comune_ids, zona_ids) -> None:
+    """Store comuni and zone; zone always hold every zona touched, those of the comuni too,
+    because statistics count zone directly."""
+    comune_ids = set(comune_ids)
+    project.comuni.set(comune_ids)
+    project.zone.set(set(zona_ids) | zona_ids_of(comune_ids, project.start_date))
+
+
+def _relations(project: Project) -> dict[str, list[str]]:
+    return {
+        name: sorted(str(pk) for pk in getattr(project, name).values_list("pk", flat=True))
+        for name in RELATIONS
+    }
+
+
+@transaction.atomic
+def save_call(call: Call, *, by, created: bool = False) -> Call:
+    """Save a call built or changed by a form (coordinators); records what changed."""
+    if created:
+        call.save()
+        record_history(call, by=by, action="created")
+        return call
+    before = snapshot(Call.objects.get(pk=call.pk), CALL_FIELDS)
+    call.save()
+    changes = diff(before, snapshot(call, CALL_FIELDS))
+    if changes:
+        record_history(call, by=by, action="updated", changes=changes)
+    return call
+
+
+@transaction.atomic
+def update_project(project: Project, *, by, fields: dict, relations: dict | None = None) -> Project:
+    """Change a project's data (coordinators): plain fields and, when given, partners,
+    comuni, zone, actions and targets. Records one history entry with every change."""
+    before = snapshot(project, PROJECT_FIELDS) | _relations(project)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.save()
+    relations = relations or {}
+    for name in ("partners", "actions", "targets"):
+        if name in relations:
+            getattr(project, name).set(relations[name])
+    if "comuni" in relations or "zone" in relations:
+        set_territory(
+            project,
+            comune_ids=[c.pk for c in relations.get("comuni", project.comuni.all())],
+            zona_ids=[z.pk for z in relations.get("zone", project.zone.all())],
+        )
+    changes = diff(before, snapshot(project, PROJECT_FIELDS) | _relations(project))
+    if changes:
+        record_history(project, by=by, action="updated", changes=changes)
+    return project
+
+
+@transaction.atomic
+def add_milestone(project: Project, *, by, **fields) -> Milestone:
+    milestone = Milestone.objects.create(project=project, **fields)
+    record_history(project, by=by, action="milestone_added", note=milestone.title)
+    return milestone
+
+
+@transaction.atomic
+def change_status(project: Project, status: str, *, by, note: str = "") -> Project:
+    """Move an application along the workflow (coordinators). Raises InvalidTransition.
+    A funded project starts as not started; its monitoring reports are scheduled."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    old = project.status
+    project.move_to(status)
+    project.save(update_fields=["status", "updated_at"])
+    record_history(project, by=by, action=status, changes={"status": [old, status]}, note=note)
+    if status == Project.Status.FUNDED:
+        schedule_reports(project.call)
+    return project
+
+
+# Applications from the call's questionnaire ------------------------------------------------
+
+TITLE_KEYS = ("project_title", "titolo_progetto", "title", "titolo")
+SUMMARY_KEYS = ("project_summary", "summary", "sintesi", "descrizione")
+AMOUNT_KEYS = ("requested_amount", "importo_richiesto", "importo")
+
+
+def _first_answer(answers: dict, keys) -> str:
+    for key in keys:
+        value = answers.get(key)
+        if value not in (None, ""):
+            return str(value)
+    return ""
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """An amount in euro written the Italian way ("12.500,00 €") or plainly ("12500.00");
+    None when it is not a non-negative number."""
+    text = re.sub(r"[€\s]", "", str(text or ""))
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and value >= 0 else None
+
+
+@transaction.atomic
+def create_application_from_response(response: SurveyResponse, *, call: Call, by=None) -> Project:
+    """The application a submitted response of the call's questionnaire stands for; made
+    once (the response links one project at most), so calling it again returns the same."""
+    existing = Project.objects.filter(source_response=response).first()
+    if existing is not None:
+        return existing
+    answers = response.answers or {}
+    title = _first_answer(answers, TITLE_KEYS) or gettext("Application of %(organization)s") % {
+        "organization": response.organization
+    }
+    project = Project.objects.create(
+        call=call,
+        code=f"D-{response.pk:05d}",
+        title=title[:300],
+        summary=_first_answer(answers, SUMMARY_KEYS),
+        lead=response.organization,
+        requested_amount=parse_amount(_first_answer(answers, AMOUNT_KEYS)),
+        source_response=response,
+    )
+    record_history(project, by=by, action="submitted", changes={"status": [None, "submitted"]})
+    return project
+
+
+def sync_applications(call: Call) -> list[Project]:
+    """Create the applications of submitted responses of the call's questionnaire that have
+    none yet. Called by the call's pages and by the periodic command: an application exists
+    as soon as anyone looks at the call after the questionnaire was sent."""
+    if call.campaign_id is None:
+        return []
+    pending = SurveyResponse.objects.filter(
+        campaign_id=call.campaign_id, funding_project__isnull=True
+    ).exclude(status=SurveyResponse.Status.DRAFT)
+    return [
+        create_application_from_response(response, call=call)
+        for response in pending.select_related("organization")
+    ]
+
+
+# Review -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_reviewer(project: Project, reviewer, *, by) -> ReviewAssignment:
+    """Ask `reviewer` to score the application (coordinators). Assigning twice is harmless."""
+    assignment, created = ReviewAssignment.objects.get_or_create(
+        project=project, reviewer=reviewer, defaults={"assigned_by": by}
+    )
+    if created:
+        record_history(project, by=by, action="reviewer_assigned", note=str(reviewer))
+    return assignment
+
+
+@transaction.atomic
+def remove_reviewer(assignment: ReviewAssignment, *, by) -> None:
+    record_history(
+        assignment.project, by=by, action="reviewer_removed", note=str(assignment.reviewer)
+    )
+    assignment.delete()
+
+
+@transaction.atomic
+def declare_no_conflict(assignment: ReviewAssignment, *, by) -> ReviewAssignment:
+    """The reviewer states they have no conflict of interest with the application."""
+    if assignment.no_conflict_declared_at is None:
+        assignment.no_conflict_declared_at = timezone.now()
+        assignment.save(update_fields=["no_conflict_declared_at"])
+        record_history(assignment.project, by=by, action="no_conflict_declared")
+    return assignment
+
+
+@transaction.atomic
+def save_scores(
+    assignment: ReviewAssignment, *, by, scores: dict[int, tuple[Decimal, str]], submit: bool
+) -> ReviewAssignment:
+    """Store the reviewer's score and comment for each criterion (criterion id -> pair);
+    `submit` sends them, after which they no longer change. Only after the declaration."""
+    assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.no_conflict_declared_at is None:
+        raise ReviewError(gettext("Declare that you have no conflict of interest first."))
+    if assignment.submitted_at is not None:
+        raise ReviewError(gettext("These scores were already sent."))
+    criteria = {c.pk: c for c in assignment.project.call.criteria.all()}
+    for criterion_id, (score, comment) in scores.items():
+        criterion = criteria[criterion_id]
+        if not 0 <= score <= criterion.max_score:
+            raise ReviewError(
+                gettext("The score of “%(criterion)s” must be between 0 and %(max)s.")
+                % {"criterion": criterion, "max": criterion.max_score}
+            )
+        Score.objects.update_or_create(
+            assignment=assignment,
+            criterion=criterion,
+            defaults={"score": score, "comment": comment},
+        )
+    if submit:
+        if set(criteria) - set(assignment.scores.values_list("criterion_id", flat=True)):
+            raise ReviewError(gettext("Score every criterion before sending."))
+        assignment.submitted_at = timezone.now()
+        assignment.save(update_fields=["submitted_at"])
+        record_history(assignment.project, by=by, action="scores_sent", note=str(by))
+    return assignment
+
+
+# Monitoring -----------------------------------------------------------------------------------
+
+
+def schedule_reports(call: Call) -> int:
+    """A MonitoringReport row for every funded project and reporting deadline (idempotent);
+    returns how many were created."""
+    existing = set(
+        MonitoringReport.objects.filter(deadline__call=call).values_list(
+            "project_id", "deadline_id"
+        )
+    )
+    rows = [
+        MonitoringReport(project_id=project_id, deadline_id=deadline_id)
+        for project_id in call.projects.funded().values_list("pk", flat=True)
+        for deadline_id in call.reporting_deadlines.values_list("pk", flat=True)
+        if (project_id, deadline_id) not in existing
+    ]
+    MonitoringReport.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+@transaction.atomic
+def add_deadline(call: Call, *, by, **fields) -> ReportingDeadline:
+    deadline = ReportingDeadline.objects.create(call=call, **fields)
+    record_history(call, by=by, action="deadline_added", note=deadline.title)
+    schedule_reports(call)
+    return deadline
+
+
+@transaction.atomic
+def link_report_response(report: MonitoringReport, response: SurveyResponse, *, by) -> None:
+    """Tie the survey response that holds the report's content to the report."""
+    report.response = response
+    report.save(update_fields=["response"])
+    record_history(report.project, by=by, action="report_started", note=str(report.deadline))
+
+
+def sync_report_submissions(call: Call) -> int:
+    """Copy the submission time of the reports' survey responses onto the reports (the
+    questionnaire is sent through the survey pages); returns how many reports changed."""
+    changed = 0
+    reports = MonitoringReport.objects.filter(
+        deadline__call=call, submitted_at__isnull=True, response__submitted_at__isnull=False
+    ).select_related("response")
+    for report in reports:
+        report.submitted_at = report.response.submitted_at
+        report.save(update_fields=["submitted_at"])
+        record_history(report.project, action="report_submitted", note=str(report.deadline))
+        changed += 1
+    return changed

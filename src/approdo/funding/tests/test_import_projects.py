@@ -1,0 +1,134 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from approdo.core.models import HistoryEntry
+from approdo.funding import importing
+from approdo.funding.models import Call, Project
+from approdo.organizations.models import Organization
+
+HEADER = (
+    "code,title,status,lead_name,lead_kind,lead_tax_code,partners,comuni,zones,actions,"
+    "targets,requested_amount,granted_amount,start_date,end_date,summary"
+)
+GOOD = [
+    "A-1,Accoglienza a Prato,funded,Comune di Prato,comune,84006890481,"
+    "Cooperativa Nuova|cooperativa_sociale;Associazione Mondo Aperto|aps,100005;100004,,"
+    "orientamento_servizi;supporto_abitare,diniego_protezione;senza_dimora,"
+    '50000,"45.000,00",2020-01-15,2021-06-30,Sintesi',
+    "A-2,Sportello legale,not_funded,Cooperativa Sociale Il Ponte,cooperativa_sociale,,,,"
+    "Firenze;Pisana,consulenza_legale,richiedenti_asilo,30000,,15/02/2020,,",
+]
+
+
+def rows_of(*lines: str):
+    data = "\n".join([HEADER, *lines]).encode()
+    return importing.read_rows(data, "projects.csv")
+
+
+def test_import_creates_projects_organisations_and_zone(prato, coop):
+    result = importing.import_projects(rows_of(*GOOD), call_slug="nuovo-bando", call_title="Bando")
+    assert result.errors == []
+    assert result.call_created
+    call = Call.objects.get(slug="nuovo-bando")
+    assert call.title == "Bando"
+    first = Project.objects.get(call=call, code="A-1")
+    assert first.lead == prato  # matched by tax code
+    assert first.status == "funded"
+    assert str(first.granted_amount) == "45000.00"
+    assert set(first.zone.values_list("slug", flat=True)) == {"pratese"}  # from its comuni
+    assert set(first.partners.values_list("name", flat=True)) == {
+        "Cooperativa Nuova",
+        "Associazione Mondo Aperto",
+    }
+    assert Organization.objects.filter(name="Cooperativa Nuova").exists()  # created
+    second = Project.objects.get(call=call, code="A-2")
+    assert second.lead == coop  # matched by name and kind
+    assert set(second.zone.values_list("name", flat=True)) == {"Firenze", "Pisana"}
+    assert second.start_date.isoformat() == "2020-02-15"
+    assert HistoryEntry.objects.filter(action="imported").count() == 2
+
+
+def test_import_again_updates_instead_of_duplicating(prato, coop):
+    importing.import_projects(rows_of(*GOOD), call_slug="bando")
+    changed = GOOD[1].replace("Sportello legale", "Sportello giuridico")
+    result = importing.import_projects(rows_of(GOOD[0], changed), call_slug="bando")
+    assert result.updated == ["A-1", "A-2"] and result.created == []
+    assert Project.objects.filter(call__slug="bando").count() == 2
+    assert Project.objects.get(code="A-2").title == "Sportello giuridico"
+
+
+def test_every_bad_row_is_reported_and_nothing_is_written(prato):
+    bad = [
+        "B-1,Azione ignota,funded,Comune X,comune,,,,,volare,,,,,,",
+        "B-2,Target ignoto,funded,Comune X,comune,,,,,,alieni,,,,,",
+        "B-3,Tipo ignoto,funded,Ente X,ente_spaziale,,,,,,,,,,,",
+        "B-4,Zona ignota,funded,Comune X,comune,,,,Atlantide,,,,,,,",
+        "B-5,ISTAT ignoto,funded,Comune X,comune,,,999999,,,,,,,,",
+        "B-6,Data sbagliata,funded,Comune X,comune,,,,,,,,,31/02/2020,,",
+        "B-7,Importo sbagliato,funded,Comune X,comune,,,,,,,molti,,,,",
+        "A-1,Duplicato,funded,Comune X,comune,,,,,,,,,,,",
+        "B-9,Partner sbagliato,funded,Comune X,comune,,Ente senza tipo,,,,,,,,,",
+        ",,funded,,comune,,,,,,,,,,,",
+        "B-11,Stato sbagliato,finished,Comune X,comune,,,,,,,,,,,",
+        "B-12,Date invertite,funded,Comune X,comune,,,,,,,,,2021-01-01,2020-01-01,",
+        "B-13,Codice fiscale,funded,Comune X,comune,12345,,,,,,,,,,",
+    ]
+    result = importing.import_projects(rows_of(GOOD[0], *bad), call_slug="bando")
+    reported = {error.line: " ".join(error.reasons) for error in result.errors}
+    assert sorted(reported) == list(range(3, 3 + len(bad)))
+    assert "unknown action “volare”" in reported[3]
+    assert "unknown target group “alieni”" in reported[4]
+    assert "unknown organisation kind “ente_spaziale”" in reported[5]
+    assert "unknown zona “Atlantide”" in reported[6]
+    assert "unknown ISTAT code “999999”" in reported[7]
+    assert "bad date “31/02/2020”" in reported[8]
+    assert "bad amount “molti”" in reported[9]
+    assert "duplicate code “A-1” (also on line 2)" in reported[10]
+    assert "bad partner" in reported[11]
+    assert "code is required" in reported[12] and "lead_name is required" in reported[12]
+    assert "unknown status" in reported[13]
+    assert "end date comes before" in reported[14]
+    assert "invalid tax code" in reported[15]
+    assert not Call.objects.filter(slug="bando").exists()
+    assert not Project.objects.exists()
+    assert not Organization.objects.filter(name__in=["Comune X", "Cooperativa Nuova"]).exists()
+
+
+def test_dry_run_writes_nothing(prato):
+    result = importing.import_projects(rows_of(*GOOD), call_slug="bando", dry_run=True)
+    assert result.created == ["A-1", "A-2"]
+    assert not Call.objects.filter(slug="bando").exists()
+    assert not Project.objects.exists()
+
+
+def test_xlsx_files_are_read(prato):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["X-1", "Da Excel", "funded", "Comune di Prato", "comune", "", "", "100005"])
+    out = io.BytesIO()
+    workbook.save(out)
+    rows = importing.read_rows(out.getvalue(), "projects.xlsx")
+    result = importing.import_projects(rows, call_slug="excel")
+    assert result.created == ["X-1"]
+
+
+def test_missing_columns_are_refused():
+    with pytest.raises(importing.ImportFileError):
+        importing.read_rows(b"code,title\nA,B\n", "p.csv")
+
+
+def test_command_reports_bad_rows_and_dry_run(tmp_path, prato, capsys):
+    path = tmp_path / "projects.csv"
+    path.write_text("\n".join([HEADER, *GOOD]))
+    call_command("import_projects", str(path), "--call", "cmd", "--dry-run")
+    assert "Dry run" in capsys.readouterr().out
+    assert not Call.objects.filter(slug="cmd").exists()
+    call_command("import_projects", str(path), "--call", "cmd", "--call-title", "Bando cmd")
+    assert Project.objects.filter(call__slug="cmd").count() == 2
+    path.write_text("\n".join([HEADER, GOOD[0].replace("100005", "000000")]))
+    with pytest.raises(CommandError, match="line 2: unknown ISTAT code"):
+        call_command("import_projects", str(path), "--call", "cmd")

@@ -1,0 +1,332 @@
+"""Call statistics against a brute-force count in Python over random projects (hypothesis),
+with the roll-up of target groups and public suppression; and the seed's call."""
+
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from approdo.funding.models import Call, Project
+from approdo.funding.statistics import SECTORS, call_statistics, percent, sector_of
+from approdo.organizations.models import Organization
+from approdo.reports.suppression import suppress
+from approdo.taxonomy.models import Action, TargetGroup
+from approdo.territory.models import Zona
+
+ACTIONS = list(Action.DEFAULT_LABELS)
+TARGETS = list(TargetGroup.DEFAULT_LABELS)
+CHILDREN = [
+    "disoccupati",
+    "vittime_sfruttamento",
+    "donne_vittime_violenza",
+    "donne_sole_minori",
+    "senza_dimora",
+    "disagio_psichico_dipendenze",
+]
+ZONE_SLUGS = ["pratese", "fiorentina-nord-ovest", "pisana", "livornese", "senese", "apuane"]
+KINDS = [kind.value for kind in Organization.Kind]
+STATUSES = ["funded", "funded", "funded", "not_funded", "withdrawn", "submitted"]
+
+
+@dataclass
+class Spec:
+    status: str = "funded"
+    kind: str = "comune"
+    actions: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    zones: list[str] = field(default_factory=list)
+    requested: int = 0
+    granted: int = 0
+
+
+_counter = itertools.count()
+
+
+def make_call(**fields) -> Call:
+    number = next(_counter)
+    fields.setdefault("slug", f"stat-call-{number}")
+    fields.setdefault("title", f"Bando {number}")
+    return Call.objects.create(**fields)
+
+
+def add_projects(call: Call, specs: list[Spec]) -> list[Project]:
+    """Create the projects of `specs` in bulk, with one lead organisation per kind."""
+    leads = {
+        kind: Organization.objects.get_or_create(name=f"Ente di prova {kind}", kind=kind)[0]
+        for kind in {spec.kind for spec in specs}
+    }
+    zone = dict(Zona.objects.filter(slug__in=ZONE_SLUGS).values_list("slug", "pk"))
+    projects = Project.objects.bulk_create(
+        Project(
+            call=call,
+            code=f"P{index:04d}",
+            title=f"Progetto {index}",
+            status=spec.status,
+            lead=leads[spec.kind],
+            requested_amount=Decimal(spec.requested),
+            granted_amount=Decimal(spec.granted),
+        )
+        for index, spec in enumerate(specs)
+    )
+    links = [
+        (Project.actions.through, "action_id", "actions"),
+        (Project.targets.through, "targetgroup_id", "targets"),
+        (Project.zone.through, "zona_id", "zones"),
+    ]
+    for through, column, attribute in links:
+        through.objects.bulk_create(
+            through(project_id=project.pk, **{column: zone[code] if column == "zona_id" else code})
+            for project, spec in zip(projects, specs, strict=True)
+            for code in getattr(spec, attribute)
+        )
+    return projects
+
+
+def seed_specs() -> list[Spec]:
+    """The call of seed 003: 47 applications, 40 funded; orientation 37, housing 36, cohesion
+    35, emergency 33, legal advice 32; 18 public leads; 26 in marginality; 32 after a denial."""
+    excluded = {
+        "orientamento_servizi": range(0, 3),
+        "supporto_abitare": range(3, 7),
+        "coesione_sociale": range(7, 12),
+        "pronto_intervento": range(12, 19),
+        "consulenza_legale": range(19, 27),
+    }
+    specs = []
+    for i in range(40):
+        actions = [code for code, skip in excluded.items() if i not in skip]
+        actions += ["formazione_lavoro"] * (i % 3 == 0) + ["mediazione_culturale"] * (i % 10 == 0)
+        targets = ["richiedenti_asilo"] + ["titolari_protezione"] * (i % 2 == 0)
+        targets += ["diniego_protezione"] * (i < 32) + ["msna"] * (i < 3)
+        if 10 <= i < 36:
+            targets.append(CHILDREN[i % 6])
+            if i % 5 == 0 and CHILDREN[i % 6] != "senza_dimora":
+                targets.append("senza_dimora")  # two children: still one project in the group
+        specs.append(
+            Spec(
+                kind="comune" if i < 12 else "sds" if i < 18 else "cooperativa_sociale",
+                actions=actions,
+                targets=targets,
+                zones=list(dict.fromkeys([ZONE_SLUGS[i % 6]] + [ZONE_SLUGS[0]] * (i % 7 == 1))),
+                requested=60_000 + 1000 * i,
+                granted=50_000 + 1000 * i,
+            )
+        )
+    for i in range(7):
+        specs.append(
+            Spec(
+                status="withdrawn" if i < 2 else "not_funded",
+                kind="aps",
+                actions=["lingua_italiana"],
+                zones=[ZONE_SLUGS[1]],
+                requested=40_000,
+            )
+        )
+    return specs
+
+
+def build_seed_call(**fields) -> Call:
+    fields.setdefault("title", "Coesione sociale e tutela dei bisogni essenziali 2019")
+    call = make_call(**fields)
+    add_projects(call, seed_specs())
+    return call
+
+
+# -- Brute force ---------------------------------------------------------------------------------
+
+
+def brute_force(specs: list[Spec]) -> dict:
+    funded = [spec for spec in specs if spec.status == "funded"]
+    parents = dict(TargetGroup.objects.values_list("code", "parent_id"))
+    asl_of = dict(Zona.objects.values_list("slug", "asl__slug"))
+
+    def count(predicate):
+        return sum(1 for spec in funded if predicate(spec))
+
+    def in_group(spec, top):
+        return any(code == top or parents[code] == top for code in spec.targets)
+
+    return {
+        "applications": len(specs),
+        "funded": len(funded),
+        "lead_sector": {s: count(lambda p, s=s: sector_of(p.kind) == s) for s in SECTORS},
+        "actions": {a: count(lambda p, a=a: a in p.actions) for a in ACTIONS},
+        "cross": {
+            (a, s): count(lambda p, a=a, s=s: a in p.actions and sector_of(p.kind) == s)
+            for a in ACTIONS
+            for s in SECTORS
+        },
+        "targets": {
+            t: count(lambda p, t=t: in_group(p, t) if parents[t] is None else t in p.targets)
+            for t in TARGETS
+        },
+        "zones": {z: count(lambda p, z=z: z in p.zones) for z in ZONE_SLUGS},
+        "asl": {
+            asl: count(lambda p, asl=asl: any(asl_of[z] == asl for z in p.zones))
+            for asl in set(asl_of.values())
+        },
+        "requested": sum(spec.requested for spec in specs),
+        "granted": sum(spec.granted for spec in funded),
+    }
+
+
+def flatten(stats: dict) -> dict:
+    """The statistics in the brute force's shape."""
+    targets = {}
+    for item in stats["targets"]:
+        targets[item["code"]] = item["projects"]
+        targets.update({child["code"]: child["projects"] for child in item["children"]})
+    return {
+        "applications": stats["applications"],
+        "funded": stats["funded"],
+        "lead_sector": stats["lead_sector"],
+        "actions": {item["code"]: item["projects"] for item in stats["actions"]},
+        "cross": {
+            (row["code"], s): row[s]["projects"]
+            for row in stats["actions_by_lead_sector"]
+            for s in SECTORS
+        },
+        "targets": targets,
+        "zones": {item["code"]: item["projects"] for item in stats["zones"]},
+        "asl": {item["code"]: item["projects"] for item in stats["asl"]},
+        "requested": stats["amounts"]["requested"],
+        "granted": stats["amounts"]["granted"],
+    }
+
+
+def publish(expected: dict, limit: int = 5) -> dict:
+    """What the public may see of brute-force counts, by the suppression rule."""
+
+    def cells(mapping):
+        keys = list(mapping)
+        return dict(zip(keys, suppress([mapping[k] for k in keys], limit=limit).cells, strict=True))
+
+    funded = expected["funded"]
+    sector_counts = [expected["lead_sector"][s] for s in SECTORS]
+    sectors = suppress(sector_counts, total=funded, limit=limit)
+    sector_cells = sectors.cells
+    if sectors.total is None:
+        sector_cells = [None if count else 0 for count in sector_counts]
+    actions = cells(expected["actions"])
+    cross = {}
+    for action in ACTIONS:
+        row = suppress(
+            [expected["cross"][(action, s)] for s in SECTORS],
+            total=expected["actions"][action],
+            limit=limit,
+        )
+        for s, value in zip(SECTORS, row.cells, strict=True):
+            hidden = row.total is None or actions[action] is None
+            cross[(action, s)] = None if hidden and value else value
+    return {
+        **expected,
+        "applications": cells({"n": expected["applications"]})["n"],
+        "funded": cells({"n": funded})["n"],
+        "lead_sector": dict(zip(SECTORS, sector_cells, strict=True)),
+        "actions": actions,
+        "cross": cross,
+        "targets": cells(expected["targets"]),
+        "zones": cells(expected["zones"]),
+        "asl": cells(expected["asl"]),
+    }
+
+
+project_specs = st.builds(
+    Spec,
+    status=st.sampled_from(STATUSES),
+    kind=st.sampled_from(KINDS),
+    actions=st.lists(st.sampled_from(ACTIONS), unique=True, max_size=5),
+    targets=st.lists(st.sampled_from(TARGETS), unique=True, max_size=5),
+    zones=st.lists(st.sampled_from(ZONE_SLUGS), unique=True, max_size=3),
+    requested=st.integers(0, 200_000),
+    granted=st.integers(0, 200_000),
+)
+
+
+def only_touched(mapping: dict) -> dict:
+    return {key: value for key, value in mapping.items() if value}
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(project_specs, max_size=40))
+def test_statistics_equal_a_brute_force_count(specs):
+    call = make_call()
+    add_projects(call, specs)
+    expected = brute_force(specs)
+    stats = flatten(call_statistics(call, public=False))
+    # Zones and ASL list the areas that have projects; the brute force lists every one.
+    for key in ("zones", "asl"):
+        expected[key] = only_touched(expected[key])
+    assert stats == expected
+
+    public = call_statistics(call, public=True)
+    published = publish(brute_force(specs))
+    flat = flatten(public)
+    for key in ("zones", "asl"):
+        published[key] = {k: v for k, v in published[key].items() if k in flat[key]}
+    assert flat == published
+    assert_nothing_small(public)
+
+
+def assert_nothing_small(stats: dict, limit: int = 5) -> None:
+    """No published count is between 1 and limit - 1, and no percentage rests on a hidden one."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "projects" in node:
+                value = node["projects"]
+                assert value is None or value == 0 or value >= limit, node
+                if value is None or node.get("denominator") is None:
+                    assert node["percent"] is None, node
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(stats)
+    for key in ("applications", "funded"):
+        assert stats[key] is None or stats[key] == 0 or stats[key] >= limit
+
+
+# -- The seed's call -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_seed_call_gives_the_published_figures(django_assert_max_num_queries):
+    call = build_seed_call()
+    with django_assert_max_num_queries(10):
+        stats = call_statistics(call, public=True)
+    assert (stats["applications"], stats["funded"]) == (47, 40)
+    assert stats["lead_sector"] == {"public": 18, "third_sector": 22}
+    top = [(item["code"], item["percent"]) for item in stats["actions"][:5]]
+    assert top == [
+        ("orientamento_servizi", Decimal("92.5")),
+        ("supporto_abitare", Decimal("90.0")),
+        ("coesione_sociale", Decimal("87.5")),
+        ("pronto_intervento", Decimal("82.5")),
+        ("consulenza_legale", Decimal("80.0")),
+    ]
+    targets = {item["code"]: item for item in stats["targets"]}
+    assert targets["marginalita"]["projects"] == 26
+    assert targets["diniego_protezione"]["percent"] == Decimal("80.0")
+    assert targets["msna"]["projects"] is None  # 3 projects: suppressed in public
+    actions = {item["code"]: item for item in stats["actions"]}
+    assert actions["mediazione_culturale"]["projects"] is None  # 4 projects
+    assert stats["amounts"]["granted"] == sum(Decimal(50_000 + 1000 * i) for i in range(40))
+    assert call_statistics(call, public=False)["targets"][4]["projects"] == 3
+
+
+def test_percentages_round_half_up_on_the_exact_fraction():
+    assert percent(37, 40) == Decimal("92.5")
+    assert percent(1, 8) == Decimal("12.5")
+    assert percent(1, 6) == Decimal("16.7")
+    assert percent(1, 16) == Decimal("6.3")  # 6.25: half up, not to even
+    assert percent(0, 0) is None
+    assert percent(None, 40) is None

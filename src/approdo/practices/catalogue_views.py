@@ -1,0 +1,380 @@
+"""The public catalogue of good practices: search with facets, the map, a practice's page and
+the downloads. No account needed; only published practices, whatever the path."""
+
+import math
+
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from approdo.core.decorators import public
+from approdo.practices import facets, permissions, similar
+from approdo.practices.models import Practice
+from approdo.reports.writers import cell, xml_cell
+
+PAGE_SIZE = 20
+XLSX_MAX_ROWS = 20000  # larger downloads take the CSV (XLSX is slow to write: NOTES.md)
+
+
+def _page_number(data) -> int:
+    try:
+        return max(1, min(int(data.get("page", 1)), 100000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _query_string(selection: facets.Selection, **changes) -> str:
+    """The URL query of a selection, with `changes` ({facet: values} or sort/page)."""
+    pairs = [("q", selection.q)] if selection.q else []
+    chosen = {**selection.chosen, **{k: v for k, v in changes.items() if k in facets.FACETS}}
+    for facet in facets.FACETS:
+        pairs += [(facet, value) for value in chosen.get(facet, [])]
+    sort = changes.get("sort", selection.sort)
+    if sort:
+        pairs.append(("sort", sort))
+    if changes.get("page", 1) != 1:
+        pairs.append(("page", changes["page"]))
+    return urlencode(pairs)
+
+
+def practices_in_order(ids: list[int]) -> list[Practice]:
+    """The practices of `ids`, in that order, with what a list shows."""
+    rows = (
+        Practice.objects.filter(pk__in=ids)
+        .select_related("lead_organization")
+        .only("code", "title", "summary", "status", "start_date", "lead_organization__name")
+        .prefetch_related("zone", "actions")
+    )
+    by_id = {practice.pk: practice for practice in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def facet_groups(selection: facets.Selection, numbers: dict) -> list[dict]:
+    """The facets as the template shows them: values with a count (or chosen), labelled."""
+    labels = facets.labels()
+    groups = []
+    for name, title in facets.FACETS.items():
+        found = numbers[name]
+        if name in labels:
+            order = list(labels[name])
+        elif name == "year":
+            order = sorted(found, reverse=True)
+        else:
+            order = sorted(found, key=str.casefold)
+        parents = labels["target_parent"] if name == "target" else {}
+        values = [
+            {
+                "value": value,
+                "label": labels.get(name, {}).get(value, value),
+                "count": found.get(value, 0),
+                "chosen": selection.is_chosen(name, value),
+                "child": bool(parents.get(value)),
+                "id": f"f-{name}-{index}",
+            }
+            for index, value in enumerate(order)
+            if found.get(value) or selection.is_chosen(name, value)
+        ]
+        if values:
+            groups.append({"name": name, "title": title, "values": values})
+    return groups
+
+
+@public
+@require_safe
+@vary_on_headers("HX-Request")
+def catalogue(request):
+    selection = facets.Selection.from_query(request.GET)
+    numbers, total = facets.counts_and_total(selection)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(_page_number(request.GET), pages)
+    ids = facets.ordered_ids(selection, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    context = {
+        "selection": selection,
+        "practices": practices_in_order(ids),
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "previous_url": "?" + _query_string(selection, page=page - 1) if page > 1 else "",
+        "next_url": "?" + _query_string(selection, page=page + 1) if page < pages else "",
+        "facet_groups": facet_groups(selection, numbers),
+        "zone_counts": _zone_rows(selection, numbers["zone"]),
+        "query_string": _query_string(selection),
+        "sort_options": [
+            ("relevance", gettext("Relevance")),
+            ("newest", gettext("Newest")),
+            ("title", gettext("Title")),
+        ],
+        "breadcrumbs": [(gettext("Good practices"), None)],
+    }
+    template = "practices/catalogue/catalogue.html"
+    if request.htmx:
+        template += "#body"
+    return render(request, template, context)
+
+
+def _zone_rows(selection: facets.Selection, found: dict) -> list[dict]:
+    names = facets.labels()["zone"]
+    return [
+        {
+            "slug": slug,
+            "name": name,
+            "count": found[slug],
+            "url": "?" + _query_string(selection, zone=[slug]),
+        }
+        for slug, name in names.items()
+        if found.get(slug)
+    ]
+
+
+@public
+@require_safe
+def catalogue_map(request):
+    """GeoJSON of the zone with the number of practices of the current search."""
+    from approdo.territory.models import Zona
+
+    selection = facets.Selection.from_query(request.GET)
+    found = facets.counts(selection)["zone"]
+    features = []
+    zone = Zona.objects.filter(slug__in=found, geometry__isnull=False).values_list(
+        "slug", "name", "geometry"
+    )
+    for slug, name, geometry in zone:
+        count = found[slug]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "name": name,
+                    "count": count,
+                    "label": ngettext(
+                        "%(name)s: %(count)s practice", "%(name)s: %(count)s practices", count
+                    )
+                    % {"name": name, "count": count},
+                    "url": reverse("practices:catalogue")
+                    + "?"
+                    + _query_string(selection, zone=[slug]),
+                },
+            }
+        )
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features}, content_type="application/geo+json"
+    )
+
+
+def _visible_practice(request, code: str) -> Practice:
+    """A published practice; coordinators and analysts may also preview a draft."""
+    if permissions.can_read_editorial(request.user):
+        practice = permissions.editorial_practices(request.user).filter(code=code).first()
+        if practice is None:
+            raise Http404
+        return practice
+    return permissions.public_practice(code)
+
+
+@public
+@require_safe
+def practice_detail(request, code):
+    practice = _visible_practice(request, code)
+    practice = (
+        Practice.objects.select_related("lead_organization")
+        .prefetch_related(
+            "partners",
+            "comuni",
+            "zone__asl",
+            "actions",
+            "targets",
+            "translations",
+            "attachments",
+            "beneficiary_counts",
+        )
+        .get(pk=practice.pk)
+    )
+    zone = list(practice.zone.all())
+    context = {
+        "practice": practice,
+        "zone": zone,
+        "comuni": list(practice.comuni.all()),
+        "translations": list(practice.translations.all()),
+        "has_map": _has_boundary(practice),
+        "suggestions": similar.similar_to(practice),
+        "is_preview": not practice.published,
+        "breadcrumbs": [
+            (gettext("Good practices"), reverse("practices:catalogue")),
+            (practice.title, None),
+        ],
+    }
+    return render(request, "practices/catalogue/practice_detail.html", context)
+
+
+def _has_boundary(practice: Practice) -> bool:
+    return (
+        practice.comuni.filter(geometry__isnull=False).exists()
+        or practice.zone.filter(geometry__isnull=False).exists()
+    )
+
+
+@public
+@require_safe
+def practice_geojson(request, code):
+    """The practice's comuni (or, without comuni, its zone) as GeoJSON, for its small map."""
+    practice = _visible_practice(request, code)
+    comuni = practice.comuni.filter(geometry__isnull=False)
+    if comuni.exists():
+        rows = comuni.values_list("istat_code", "name", "geometry")
+        url_name = "territory:comune-detail"
+    else:
+        rows = practice.zone.filter(geometry__isnull=False).values_list("slug", "name", "geometry")
+        url_name = "territory:zona-detail"
+    features = [
+        {
+            "type": "Feature",
+            "geometry": geometry,
+            "properties": {"name": name, "url": reverse(url_name, args=[key]), "population": None},
+        }
+        for key, name, geometry in rows
+    ]
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features}, content_type="application/geo+json"
+    )
+
+
+# -- Downloads -------------------------------------------------------------------------------
+
+
+COLUMNS = [
+    _("code"),
+    _("title"),
+    _("summary"),
+    _("status"),
+    _("start date"),
+    _("end date"),
+    _("lead organisation"),
+    _("lead organisation sector"),
+    _("partners"),
+    _("zone distretto"),
+    _("ASL"),
+    _("comuni"),
+    _("actions"),
+    _("target groups"),
+    _("funding sources"),
+    _("results"),
+    _("last confirmed"),
+    _("published"),
+    _("page"),
+]
+
+
+def row_of(practice: Practice, base_url: str) -> list:
+    """One practice as a download row (public fields only: never the contact)."""
+    zone = list(practice.zone.all())
+    return [
+        practice.code,
+        practice.title,
+        practice.summary,
+        practice.get_status_display(),
+        practice.start_date,
+        practice.end_date,
+        practice.lead_organization.name,
+        practice.lead_organization.get_sector_display(),
+        "; ".join(organization.name for organization in practice.partners.all()),
+        "; ".join(zona.name for zona in zone),
+        "; ".join(sorted({zona.asl.name for zona in zone})),
+        "; ".join(comune.name for comune in practice.comuni.all()),
+        "; ".join(str(action) for action in practice.actions.all()),
+        "; ".join(str(target) for target in practice.targets.all()),
+        "; ".join(str(source) for source in practice.funding_sources or []),
+        practice.results,
+        practice.confirmed_at,
+        timezone.localtime(practice.published_at).date(),
+        base_url + reverse("practices:detail", kwargs={"code": practice.code}),
+    ]
+
+
+def export_rows(selection: facets.Selection, base_url: str):
+    """Header, then one row per published practice of the selection (public fields only)."""
+    yield [str(label) for label in COLUMNS]
+    queryset = facets.filtered(selection).order_by("title", "pk")
+    queryset = queryset.select_related("lead_organization").prefetch_related(
+        "partners", "comuni", "zone__asl", "actions", "targets"
+    )
+    for practice in queryset.iterator(chunk_size=500):
+        yield row_of(practice, base_url)
+
+
+def _base(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _filename(extension: str) -> str:
+    return f"buone-pratiche-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+@public
+@require_safe
+def export_csv(request):
+    import csv
+
+    selection = facets.Selection.from_query(request.GET)
+    writer = csv.writer(_Echo())
+    lines = (
+        writer.writerow([cell(value) for value in row])
+        for row in export_rows(selection, _base(request))
+    )
+    response = StreamingHttpResponse(_with_bom(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+def _with_bom(lines):
+    yield "\ufeff"
+    yield from lines
+
+
+@public
+@require_safe
+def export_xlsx(request):
+    import io
+
+    from openpyxl import Workbook
+
+    selection = facets.Selection.from_query(request.GET)
+    total = facets.filtered(selection).count()
+    if total > XLSX_MAX_ROWS:
+        context = {
+            "total": total,
+            "limit": XLSX_MAX_ROWS,
+            "csv_url": reverse("practices:export-csv") + "?" + _query_string(selection),
+            "breadcrumbs": [
+                (gettext("Good practices"), reverse("practices:catalogue")),
+                (gettext("Download"), None),
+            ],
+        }
+        return render(request, "practices/catalogue/export_too_large.html", context, status=413)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(gettext("Good practices")[:31])
+    written = -1
+    for row in export_rows(selection, _base(request)):
+        sheet.append([xml_cell(value) for value in row])
+        written += 1
+    if written != total:  # never hand out a file with rows missing (NOTES.md)
+        raise RuntimeError(f"XLSX export wrote {written} rows, {total} expected")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return response

@@ -1,0 +1,242 @@
+"""Full-text search of the published practices, the same on SQLite and PostgreSQL.
+
+Text is folded (lower case, no accents), split into words, stripped of Italian stop words and
+stemmed with Snowball Italian here in Python, for the indexed text and for the query alike.
+The databases only ever see these pre-stemmed ASCII words, so SQLite FTS5 and a PostgreSQL
+tsvector (`simple` configuration) match exactly the same practices. Queries are built from
+these safe words only: no user text reaches a MATCH or a tsquery expression.
+
+The tables (created by migration 0002) are `practices_search` (title and body, title ranked
+above body) and `practices_facet` (one row per practice, facet and value: see facets.py).
+`reindex(ids)` refreshes both after every write; only published practices have rows, and every
+query also goes through `Practice.objects.published()`.
+"""
+# SQL here interpolates only placeholders ("%s, %s") and fixed column names; every value
+# is a query parameter.
+# ruff: noqa: S608, S611
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import Stemmer
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import translation
+
+MAX_QUERY_TERMS = 10  # a 10,000-character query still makes a small, fast query
+MAX_TERM_LENGTH = 40
+TITLE_WEIGHT = 10.0  # bm25 column weights on SQLite (PostgreSQL: weight A 1.0, B 0.4)
+BODY_WEIGHT = 1.0
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Snowball's Italian stop words (the common ones) and elided articles ("dell'", "l'"), folded.
+STOP_WORDS = frozenset(
+    """a ad al alla alle allo agli ai anche avere c che chi ci col come con contro cui da dal
+    dalla dalle dallo dagli dai degli dei del della delle dello di dove e ed era essere gli ha
+    hanno ho i il in io la le lei li lo loro lui ma mi nei nel nella nelle nello negli noi non
+    nostro o per perche piu puo quale quando quanto quello questa queste questi questo se sia
+    si sono su sua sue sui sul sulla sulle sullo suo tra tu tua tuo un una uno vi voi
+    l d dell nell all dall sull quell quest""".split()
+)
+
+
+@functools.cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("italian")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents ("Città" -> "citta")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def terms(text: str) -> list[str]:
+    """The stemmed words of `text`, in order (stop words and over-long words dropped)."""
+    words = [
+        word
+        for word in _WORD.findall(fold(text or ""))
+        if word not in STOP_WORDS and len(word) <= MAX_TERM_LENGTH
+    ]
+    return _stemmer().stemWords(words)
+
+
+def query_terms(text: str) -> list[str]:
+    """The distinct terms of a search, at most MAX_QUERY_TERMS: all of them must match."""
+    return list(dict.fromkeys(terms((text or "")[:2000])))[:MAX_QUERY_TERMS]
+
+
+# -- Queries -------------------------------------------------------------------------------
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def match_sql(words: list[str], *, any_word: bool = False) -> tuple[str, list]:
+    """SQL selecting the ids of the indexed practices having every word (or any word)."""
+    if _is_postgres():
+        return (
+            "SELECT practice_id FROM practices_search WHERE document @@ to_tsquery('simple', %s)",
+            [_tsquery(words, any_word)],
+        )
+    return (
+        "SELECT rowid FROM practices_search WHERE practices_search MATCH %s",
+        [_fts_query(words, any_word)],
+    )
+
+
+def _tsquery(words: list[str], any_word: bool) -> str:
+    return (" | " if any_word else " & ").join(words)
+
+
+def _fts_query(words: list[str], any_word: bool) -> str:
+    # Each word is [a-z0-9]+, quoted as an FTS5 string: never an operator or a column filter.
+    return (" OR " if any_word else " ").join(f'"{word}"' for word in words)
+
+
+def matching(queryset: QuerySet, words: list[str]) -> QuerySet:
+    """`queryset` restricted to the practices whose index has every word."""
+    if not words:
+        return queryset
+    sql, params = match_sql(words)
+    return queryset.filter(pk__in=RawSQL(sql, params))
+
+
+def ranked_sql(
+    words: list[str], within: QuerySet, *, limit: int, offset: int = 0, any_word: bool = False
+) -> tuple[str, list]:
+    """The SQL of `ranked_ids` (the benchmark times it bare)."""
+    inner, inner_params = within.order_by().values("pk").query.sql_with_params()
+    if _is_postgres():
+        sql = (
+            "SELECT practice_id FROM practices_search, to_tsquery('simple', %s) query "
+            "WHERE document @@ query AND practice_id IN (" + inner + ") "
+            "ORDER BY ts_rank('{0.1, 0.2, 0.4, 1.0}', document, query) DESC, practice_id "
+            "LIMIT %s OFFSET %s"
+        )
+        return sql, [_tsquery(words, any_word), *inner_params, limit, offset]
+    sql = (
+        "SELECT rowid FROM practices_search WHERE practices_search MATCH %s "
+        "AND rowid IN (" + inner + ") "
+        f"ORDER BY bm25(practices_search, {TITLE_WEIGHT}, {BODY_WEIGHT}), rowid "
+        "LIMIT %s OFFSET %s"
+    )
+    return sql, [_fts_query(words, any_word), *inner_params, limit, offset]
+
+
+def ranked_ids(
+    words: list[str], within: QuerySet, *, limit: int, offset: int = 0, any_word: bool = False
+) -> list[int]:
+    """Ids of the practices of `within` matching `words`, best first (title above body).
+
+    `within` is filtered (facets, publication) before ranking, so only its matches are ranked;
+    ties are broken by id so that both databases give the same order."""
+    if not words:
+        return []
+    sql, params = ranked_sql(words, within, limit=limit, offset=offset, any_word=any_word)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def indexed_terms(practice_ids: Iterable[int]) -> dict[int, tuple[set[str], set[str]]]:
+    """{practice id: (title terms, body terms)} as stored in the index."""
+    ids = list(practice_ids)
+    if not ids:
+        return {}
+    id_column = "practice_id" if _is_postgres() else "rowid"
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {id_column}, title, body FROM practices_search "
+            f"WHERE {id_column} IN ({placeholders})",
+            ids,
+        )
+        return {pk: (set(title.split()), set(body.split())) for pk, title, body in cursor}
+
+
+# -- Index maintenance ----------------------------------------------------------------------
+
+
+def document_of(practice) -> tuple[str, str]:
+    """The pre-stemmed (title, body) of a practice: its texts, organisations, territory and
+    the Italian labels of its actions and target groups."""
+    with translation.override("it"):
+        parts = [
+            practice.summary,
+            practice.description,
+            practice.results,
+            practice.evidence,
+            practice.innovation,
+            practice.transferability,
+            practice.sustainability,
+            practice.difficulties,
+            practice.lead_organization.name,
+            *(organization.name for organization in practice.partners.all()),
+            *(comune.name for comune in practice.comuni.all()),
+            *(zona.name for zona in practice.zone.all()),
+            *(str(action) for action in practice.actions.all()),
+            *(str(target) for target in practice.targets.all()),
+            *(str(source) for source in practice.funding_sources or []),
+        ]
+    return " ".join(terms(practice.title)), " ".join(terms(" ".join(parts)))
+
+
+def reindex(practice_ids: Iterable[int]) -> None:
+    """Refresh the index rows of these practices (after any write): published practices get
+    their text and facet rows, the others lose theirs."""
+    from approdo.practices import facets
+    from approdo.practices.models import Practice
+
+    ids = list({int(pk) for pk in practice_ids})
+    if not ids:
+        return
+    practices = list(
+        Practice.objects.filter(pk__in=ids, published_at__isnull=False)
+        .select_related("lead_organization")
+        .prefetch_related("partners", "comuni__province", "zone__asl", "actions", "targets")
+    )
+    facet_rows = facets.rows_of(practices)
+    with transaction.atomic():
+        _delete(ids)
+        _insert([(practice.pk, *document_of(practice)) for practice in practices], facet_rows)
+
+
+def rebuild() -> int:
+    """Reindex every practice (after a bulk load); returns how many are indexed."""
+    from approdo.practices.models import Practice
+
+    ids = list(Practice.objects.values_list("pk", flat=True))
+    for start in range(0, len(ids), 500):
+        reindex(ids[start : start + 500])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM practices_search")
+        return cursor.fetchone()[0]
+
+
+def _delete(ids: list[int]) -> None:
+    placeholders = ", ".join(["%s"] * len(ids))
+    id_column = "practice_id" if _is_postgres() else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM practices_search WHERE {id_column} IN ({placeholders})", ids)
+        cursor.execute(f"DELETE FROM practices_facet WHERE practice_id IN ({placeholders})", ids)
+
+
+def _insert(documents: list[tuple[int, str, str]], facet_rows: list[tuple[int, str, str]]):
+    id_column = "practice_id" if _is_postgres() else "rowid"
+    with connection.cursor() as cursor:
+        if documents:
+            cursor.executemany(
+                f"INSERT INTO practices_search ({id_column}, title, body) VALUES (%s, %s, %s)",
+                documents,
+            )
+        if facet_rows:
+            cursor.executemany(
+                "INSERT INTO practices_facet (practice_id, facet, value) VALUES (%s, %s, %s)",
+                facet_rows,
+            )

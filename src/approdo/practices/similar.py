@@ -1,0 +1,183 @@
+"""Similar practices: shared words, actions and target groups, and the same or a neighbouring
+zona, each suggestion with a one-line reason ("same actions: ...; neighbouring zona").
+
+Candidates come from two bounded queries on the search index (the practices sharing the most
+facet rows, and the best text matches on the practice's own title words and rarest body
+words); they are then scored in Python. Only published practices are ever suggested.
+"""
+# SQL here interpolates only placeholders ("%s, %s") and fixed column names; every value
+# is a query parameter.
+# ruff: noqa: S608, S611
+
+import functools
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils.translation import gettext
+
+from approdo.practices import facets, search
+
+CANDIDATES = 60
+TEXT_WORDS = 12
+WEIGHTS = {"text": 4.0, "action": 1.0, "target": 0.6, "same_zona": 0.8, "neighbour": 0.5}
+MIN_SCORE = 1.0
+
+
+@dataclass
+class Suggestion:
+    practice: object
+    score: float
+    reason: str
+
+
+def neighbours() -> dict[str, set[str]]:
+    """{zona slug: slugs of the zone sharing a border}, from the boundaries when they are
+    loaded, otherwise the zone of the same ASL. Computed once per process and state."""
+    from approdo.territory.models import Zona
+
+    with_boundary = Zona.objects.filter(geometry__isnull=False).count()
+    return _neighbours(with_boundary, Zona.objects.count())
+
+
+@functools.lru_cache(maxsize=2)
+def _neighbours(with_boundary: int, total: int) -> dict[str, set[str]]:
+    from approdo.territory.models import Zona
+
+    result: dict[str, set[str]] = {}
+    if with_boundary:
+        from shapely.geometry import shape
+
+        # A small buffer (about 100 m) bridges the slivers between simplified boundaries.
+        areas = {
+            slug: shape(geometry).buffer(0.001)
+            for slug, geometry in Zona.objects.filter(geometry__isnull=False).values_list(
+                "slug", "geometry"
+            )
+        }
+        for slug, area in areas.items():
+            result[slug] = {
+                other
+                for other, shape_ in areas.items()
+                if other != slug and area.intersects(shape_)
+            }
+        return result
+    by_asl: dict[int, set[str]] = {}
+    for slug, asl_id in Zona.objects.values_list("slug", "asl_id"):
+        by_asl.setdefault(asl_id, set()).add(slug)
+    for slugs in by_asl.values():
+        for slug in slugs:
+            result[slug] = slugs - {slug}
+    return result
+
+
+def _facet_rows(ids: list[int]) -> dict[int, dict[str, set[str]]]:
+    result: dict[int, dict[str, set[str]]] = {pk: {} for pk in ids}
+    if not ids:
+        return result
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT practice_id, facet, value FROM practices_facet "
+            f"WHERE practice_id IN ({placeholders}) AND facet IN ('action', 'target', 'zone')",
+            ids,
+        )
+        for pk, facet, value in cursor.fetchall():
+            result[pk].setdefault(facet, set()).add(value)
+    return result
+
+
+def _sharing_facets(practice_id: int, rows: dict[str, set[str]], nearby: set[str]) -> list[int]:
+    """The published practices sharing the most actions, targets and (neighbouring) zone."""
+    conditions, params = [], []
+    for facet, values in (
+        ("action", rows.get("action", set())),
+        ("target", rows.get("target", set())),
+        ("zone", rows.get("zone", set()) | nearby),
+    ):
+        if values:
+            conditions.append(f"(facet = %s AND value IN ({', '.join(['%s'] * len(values))}))")
+            params += [facet, *sorted(values)]
+    if not conditions:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT practice_id FROM practices_facet "
+            f"WHERE practice_id <> %s AND ({' OR '.join(conditions)}) "
+            "GROUP BY practice_id ORDER BY COUNT(*) DESC, practice_id LIMIT %s",
+            [practice_id, *params, CANDIDATES],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def similar_to(practice, *, limit: int = 5) -> list[Suggestion]:
+    """Up to `limit` published practices like `practice`, best first, with their reasons."""
+    from approdo.practices.models import Practice
+
+    own_terms = search.indexed_terms([practice.pk]).get(practice.pk)
+    if own_terms is None:  # not indexed (a draft previewed by a coordinator): index its text
+        own_terms = tuple(set(part.split()) for part in search.document_of(practice))
+    own_words = own_terms[0] | own_terms[1]
+    own = _facet_rows([practice.pk])[practice.pk] or facets.values_of(
+        practice, facets.zona_provinces()
+    )
+    zona_neighbours = neighbours()
+    nearby = set().union(*(zona_neighbours.get(z, set()) for z in own.get("zone", set())))
+
+    published = Practice.objects.published().exclude(pk=practice.pk)
+    # Title words first, then the longest body words (long stems are the more specific ones).
+    words = sorted(own_terms[0]) + sorted(own_terms[1] - own_terms[0], key=lambda w: (-len(w), w))
+    candidates = search.ranked_ids(words[:TEXT_WORDS], published, limit=CANDIDATES, any_word=True)
+    candidates += _sharing_facets(practice.pk, own, nearby)
+    candidates = list(dict.fromkeys(candidates))
+    terms = search.indexed_terms(candidates)
+    rows = _facet_rows(candidates)
+
+    labels = facets.labels()
+    scored = []
+    for pk in candidates:
+        if pk not in terms:
+            continue
+        other_words = terms[pk][0] | terms[pk][1]
+        union = own_words | other_words
+        text = len(own_words & other_words) / len(union) if union else 0.0
+        score, reason = _score(own, rows[pk], text, nearby, labels)
+        if score >= MIN_SCORE:
+            scored.append((score, pk, reason))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    scored = scored[:limit]
+    objects = published.filter(pk__in=[pk for _score, pk, _reason in scored]).select_related(
+        "lead_organization"
+    )
+    by_id = {item.pk: item for item in objects}
+    return [Suggestion(by_id[pk], score, reason) for score, pk, reason in scored if pk in by_id]
+
+
+def _score(own: dict, other: dict, text: float, nearby: set, labels: dict) -> tuple[float, str]:
+    actions = sorted(own.get("action", set()) & other.get("action", set()))
+    shared = own.get("target", set()) & other.get("target", set())
+    # A shared child implies its group (added at indexing time): name the child only.
+    parent = labels["target_parent"]
+    targets = sorted(code for code in shared if not any(parent.get(c) == code for c in shared))
+    same_zona = bool(own.get("zone", set()) & other.get("zone", set()))
+    neighbour = not same_zona and bool(nearby & other.get("zone", set()))
+    score = (
+        WEIGHTS["text"] * text
+        + WEIGHTS["action"] * len(actions)
+        + WEIGHTS["target"] * len(targets)
+        + WEIGHTS["same_zona"] * same_zona
+        + WEIGHTS["neighbour"] * neighbour
+    )
+    parts = []
+    if actions:
+        names = ", ".join(labels["action"].get(code, code) for code in actions)
+        parts.append(gettext("same actions: %(names)s") % {"names": names})
+    if targets:
+        names = ", ".join(labels["target"].get(code, code) for code in targets)
+        parts.append(gettext("same target groups: %(names)s") % {"names": names})
+    if same_zona:
+        parts.append(gettext("same zona"))
+    elif neighbour:
+        parts.append(gettext("neighbouring zona"))
+    if text >= 0.15:
+        parts.append(gettext("similar description"))
+    return score, "; ".join(parts)

@@ -1,0 +1,137 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+from openpyxl import Workbook
+
+from approdo.core.models import HistoryEntry
+from approdo.organizations.models import Organization
+from approdo.practices import importing
+from approdo.practices.models import Practice
+
+HEADER = (
+    "code,title,summary,description,status,start_date,end_date,lead_name,lead_kind,comuni,"
+    "zones,actions,targets,funding_sources,results,transferability,contact_email,published\n"
+)
+GOOD = (
+    "BP-OLD-1,Sportello migranti,Orientamento,Descrizione,ongoing,2021-01-10,,"
+    "Comune di Prato,comune,100005;100004,,orientamento_servizi;mediazione_culturale,"
+    "richiedenti_asilo,FAMI;Fondi comunali,Risultati,Trasferibile,a@b.example,yes\n"
+    "BP-OLD-2,Casa comune,,,ended,10/02/2019,31/12/2022,Nuova Cooperativa,cooperativa_sociale,,"
+    "Pisana,supporto_abitare,senza_dimora,,,,,no\n"
+)
+
+
+def rows(text: str, name: str = "f.csv"):
+    return importing.read_rows(text.encode(), name)
+
+
+@pytest.fixture(autouse=True)
+def _db_in_english(db):
+    with translation.override("en"):
+        yield
+
+
+def test_imports_good_rows_with_zone_from_comuni(prato):
+    result = importing.import_practices(rows(HEADER + GOOD))
+    assert result.errors == []
+    assert sorted(result.created) == ["BP-OLD-1", "BP-OLD-2"]
+    first = Practice.objects.get(code="BP-OLD-1")
+    assert first.lead_organization == prato
+    assert first.published
+    assert first.funding_sources == ["FAMI", "Fondi comunali"]
+    assert {z.slug for z in first.zone.all()} == {"pratese"}
+    second = Practice.objects.get(code="BP-OLD-2")
+    assert not second.published
+    assert second.end_date.isoformat() == "2022-12-31"
+    assert [z.name for z in second.zone.all()] == ["Pisana"]
+    assert result.organizations_created == ["Nuova Cooperativa"]
+    assert HistoryEntry.objects.for_object(first).filter(action="imported").exists()
+
+
+def test_reimport_changes_nothing(prato):
+    importing.import_practices(rows(HEADER + GOOD))
+    result = importing.import_practices(rows(HEADER + GOOD))
+    assert result.created == [] and result.updated == []
+    assert sorted(result.unchanged) == ["BP-OLD-1", "BP-OLD-2"]
+    assert Practice.objects.count() == 2
+
+
+def test_any_bad_row_imports_nothing_and_every_bad_row_is_reported():
+    bad = (
+        ",,,,paused,2021-13-01,,Ente,kind_x,999999,Atlantide,volare,alieni,,,,not-an-email,maybe\n"
+        "BP-OLD-1,Duplicate code,,,,2022-01-01,2021-01-01,Comune di Prato,comune,,,,,,,,,\n"
+    )
+    result = importing.import_practices(rows(HEADER + GOOD + bad))
+    assert Practice.objects.count() == 0
+    assert [error.line for error in result.errors] == [4, 5]
+    reasons = " ".join(result.errors[0].reasons)
+    for expected in (
+        "title is required",
+        "unknown status",
+        "not a date",
+        "unknown organisation kind",
+        "unknown ISTAT code",
+        "unknown zona",
+        "unknown action",
+        "unknown target group",
+        "invalid e-mail",
+        "published must be yes or no",
+    ):
+        assert expected in reasons
+    assert "already used on line 2" in " ".join(result.errors[1].reasons)
+    assert "end date comes before" in " ".join(result.errors[1].reasons)
+
+
+def test_dry_run_writes_nothing():
+    result = importing.import_practices(rows(HEADER + GOOD), dry_run=True)
+    assert len(result.created) == 2
+    assert Practice.objects.count() == 0
+    assert not Organization.objects.filter(name="Nuova Cooperativa").exists()
+
+
+def test_code_is_generated_when_absent(prato):
+    text = "title,lead_name,lead_kind\nSenza codice,Comune di Prato,comune\n"
+    result = importing.import_practices(rows(text))
+    assert result.created[0].startswith("BP-")
+
+
+def test_missing_columns_and_bad_files_are_refused():
+    with pytest.raises(importing.ImportFileError, match="Missing columns"):
+        rows("code,summary\nX,Y\n")
+    with pytest.raises(importing.ImportFileError, match="not a readable XLSX"):
+        importing.read_rows(b"not a zip", "f.xlsx")
+    with pytest.raises(importing.ImportFileError, match="larger than"):
+        importing.read_rows(b"x" * (importing.MAX_BYTES + 1), "f.csv")
+
+
+def test_cells_are_escaped_in_errors():
+    text = "title,lead_name,lead_kind,status\nT,Ente,comune,\x1b[31m" + "x" * 200 + "\n"
+    result = importing.import_practices(rows(text))
+    reason = result.errors[0].reasons[0]
+    assert "\x1b" not in reason and "\\x1b" in reason
+    assert len(reason) < 150
+
+
+def test_xlsx_file(tmp_path, prato):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["title", "lead_name", "lead_kind", "zones", "published"])
+    sheet.append(["Da foglio", "Comune di Prato", "comune", "Pratese", "si"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path = tmp_path / "pratiche.xlsx"
+    path.write_bytes(buffer.getvalue())
+    out = io.StringIO()
+    call_command("import_practices", str(path), stdout=out)
+    assert "Imported 1 new" in out.getvalue()
+    assert Practice.objects.get(title="Da foglio").published
+
+
+def test_command_reports_bad_rows(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("title,lead_name,lead_kind\n,Ente,comune\n")
+    with pytest.raises(CommandError, match="line 2: title is required"):
+        call_command("import_practices", str(path))
