@@ -526,17 +526,20 @@ class Evaluator:
         if kind == "range":
             return _range_problem(element.get("parameters") or {}, value)
         if kind in {"select_one", "select_multiple"}:
-            allowed = self.allowed_choices(element, node)
             chosen = value.split() if kind == "select_multiple" else [value]
+            allowed = self.allowed_choices(element, node, among=chosen)
             if kind == "select_one" and len(value.split()) != 1:
                 return gettext("Choose one of the options.")
             if any(choice not in allowed for choice in chosen):
                 return gettext("Choose among the options offered.")
         return ""
 
-    def allowed_choices(self, element: dict, node) -> list[str]:
-        """Names of the choices the question offers, after its `choice_filter`."""
+    def allowed_choices(self, element: dict, node, among: list[str] | None = None) -> list[str]:
+        """Names of the choices the question offers, after its `choice_filter`; only those
+        `among` the given names when checking an answer (a comune list has hundreds)."""
         choices = element.get("choices", [])
+        if among is not None:
+            choices = [choice for choice in choices if choice["name"] in among]
         expression = element.get("choice_filter") or ""
         if not expression:
             return [choice["name"] for choice in choices]
