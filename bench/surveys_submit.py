@@ -172,7 +172,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--responses", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--resend", type=float, default=0.10)
     parser.add_argument("--deadline", type=float, default=600, help="seconds for the run")
     args = parser.parse_args()
