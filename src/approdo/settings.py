@@ -346,6 +346,10 @@ APPRODO_XLSFORM_MAX_ROWS = env_int("APPRODO_XLSFORM_MAX_ROWS", 20_000)
 APPRODO_SURVEY_UPLOAD_MAX_BYTES = env_int("APPRODO_SURVEY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # Exports with more rows than this run as background jobs instead of in the request.
 APPRODO_EXPORT_INLINE_MAX_ROWS = env_int("APPRODO_EXPORT_INLINE_MAX_ROWS", 5_000)
+# Published aggregates below these counts read "n.d." (DESIGN 5); the second one applies to
+# counts of people by legal status, nationality, gender or age.
+APPRODO_SUPPRESSION_THRESHOLD = env_int("APPRODO_SUPPRESSION_THRESHOLD", 5)
+APPRODO_SUPPRESSION_THRESHOLD_SENSITIVE = env_int("APPRODO_SUPPRESSION_THRESHOLD_SENSITIVE", 10)
 # The address people reach the site at, for links in e-mails sent outside a request.
 APPRODO_SITE_URL = env_str("APPRODO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

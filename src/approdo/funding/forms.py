@@ -1,7 +1,6 @@
 """Forms of calls, applications, reviews and monitoring."""
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +15,7 @@ from approdo.funding.models import (
     ReportingDeadline,
 )
 from approdo.organizations.models import Organization
+from approdo.reports import tables
 from approdo.surveys.models import Campaign
 from approdo.territory.models import Comune, Zona
 
@@ -269,7 +269,7 @@ class IndicatorUploadForm(StyledFormMixin, forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data["file"]
-        if file.size > getattr(settings, "APPRODO_IMPORT_MAX_BYTES", 20 * 1024 * 1024):
+        if file.size > tables.MAX_BYTES:
             raise forms.ValidationError(_("The file is too large."))
         return file
 

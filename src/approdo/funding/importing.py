@@ -6,11 +6,8 @@ project, so the same file can be imported again. Organisations are matched by ta
 by name and kind, else created.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +19,7 @@ from approdo.funding import actions
 from approdo.funding.models import Call, Project
 from approdo.organizations.models import Organization
 from approdo.organizations.validators import validate_tax_code
+from approdo.reports import tables
 from approdo.taxonomy.models import Action, TargetGroup
 from approdo.territory.models import Comune, Zona
 
@@ -47,10 +45,6 @@ REQUIRED = ["code", "title", "lead_name", "lead_kind"]
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 
-class ImportFileError(ValueError):
-    """The file cannot be read at all (format, header)."""
-
-
 @dataclass
 class RowError:
     line: int
@@ -72,49 +66,12 @@ class ImportResult:
     call_created: bool = False
 
 
-def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
+ImportFileError = tables.ImportFileError  # what the commands and views catch
+
+
+def read_rows(data: bytes, filename: str, required: list[str] = REQUIRED):
     """(line number, {column: text}) for each non-empty row of a CSV or XLSX file."""
-    if Path(filename).suffix.lower() == ".xlsx":
-        table = _xlsx_table(data)
-    else:
-        text = data.decode("utf-8-sig")
-        try:
-            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        table = list(csv.reader(io.StringIO(text), dialect))
-    if not table:
-        raise ImportFileError(gettext("The file is empty."))
-    header = [str(name or "").strip().lower() for name in table[0]]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise ImportFileError(
-            gettext("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    rows = []
-    for line, values in enumerate(table[1:], start=2):
-        row = {
-            name: ("" if value is None else str(value)).strip()
-            for name, value in zip(header, values, strict=False)
-        }
-        if any(row.values()):
-            rows.append((line, row))
-    return rows
-
-
-def _xlsx_table(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception as error:  # openpyxl raises many kinds on a broken file
-        raise ImportFileError(gettext("The file is not a readable XLSX workbook.")) from error
-    table = []
-    for values in sheet.iter_rows(values_only=True):
-        table.append(
-            [v.date().isoformat() if isinstance(v, datetime.datetime) else v for v in values]
-        )
-    return table
+    return tables.read_rows(data, filename, required)
 
 
 def _split(text: str) -> list[str]:

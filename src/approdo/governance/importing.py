@@ -11,11 +11,8 @@ manager_tax_code, status (default: planned before the start, closed after the en
 active). `comuni` lists ISTAT codes separated by ";"; "048017:30" gives a comune's own places.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,15 +24,12 @@ from approdo.governance.forms_sai import hosting_errors, parse_hosting
 from approdo.governance.models import HOLDER_KINDS, SaiProject
 from approdo.organizations.models import Organization
 from approdo.organizations.validators import validate_tax_code
+from approdo.reports import tables
 from approdo.territory.models import Comune
 
 REQUIRED = ["code", "holder_name", "holder_kind", "type", "places", "comuni", "start_date"]
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 DEFAULT_MANAGER_KIND = "altro_ets"
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read at all (format, header)."""
 
 
 @dataclass
@@ -59,58 +53,12 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
 
 
-def read_rows(
-    data: bytes, filename: str, required: list[str] = REQUIRED
-) -> list[tuple[int, dict[str, str]]]:
+ImportFileError = tables.ImportFileError  # what the commands and views catch
+
+
+def read_rows(data: bytes, filename: str, required: list[str] = REQUIRED):
     """(line number, {column: text}) for each non-empty row of a CSV or XLSX file."""
-    if Path(filename).suffix.lower() == ".xlsx":
-        table = _xlsx_table(data)
-    else:
-        text = data.decode("utf-8-sig")
-        try:
-            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        table = list(csv.reader(io.StringIO(text), dialect))
-    if not table:
-        raise ImportFileError(gettext("The file is empty."))
-    header = [str(name or "").strip().lower() for name in table[0]]
-    missing = [name for name in required if name not in header]
-    if missing:
-        raise ImportFileError(
-            gettext("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    rows = []
-    for line, values in enumerate(table[1:], start=2):
-        row = {
-            name: ("" if value is None else str(value)).strip()
-            for name, value in zip(header, values, strict=False)
-        }
-        if any(row.values()):
-            rows.append((line, row))
-    return rows
-
-
-def _xlsx_table(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception as error:  # openpyxl raises many kinds on a broken file
-        raise ImportFileError(gettext("The file is not a readable XLSX workbook.")) from error
-    table = []
-    for values in sheet.iter_rows(values_only=True):
-        table.append(
-            [
-                v.date().isoformat()
-                if isinstance(v, datetime.datetime)
-                else int(v)
-                if isinstance(v, float) and v.is_integer()
-                else v
-                for v in values
-            ]
-        )
-    return table
+    return tables.read_rows(data, filename, required)
 
 
 def _date(text: str) -> datetime.date:

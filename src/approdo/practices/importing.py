@@ -7,12 +7,8 @@ is matched by name and kind, else created. `published=yes` publishes the practic
 the spreadsheet records an editorial decision taken before Approdo (no checklist needed).
 """
 
-import csv
 import datetime
-import io
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -23,6 +19,7 @@ from django.utils.translation import gettext
 from approdo.organizations.models import Organization
 from approdo.practices import actions
 from approdo.practices.models import Practice
+from approdo.reports import tables
 from approdo.taxonomy.models import Action, TargetGroup
 from approdo.territory.models import Comune, Zona
 
@@ -51,14 +48,7 @@ REQUIRED = ["title", "lead_name", "lead_kind"]
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 YES = {"yes", "si", "sì", "true", "1", "y"}
 NO = {"no", "false", "0", "n", ""}
-MAX_BYTES = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-MAX_ROWS = 10_000
 MAX_SHOWN = 80  # characters of a cell quoted in an error
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read at all (format, size, header)."""
 
 
 @dataclass
@@ -88,72 +78,12 @@ def shown(value: str) -> str:
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 
-def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
+ImportFileError = tables.ImportFileError  # what the commands and views catch
+
+
+def read_rows(data: bytes, filename: str, required: list[str] = REQUIRED):
     """(line number, {column: text}) for each non-empty row of a CSV or XLSX file."""
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(
-            gettext("The file is larger than the %(size)s MB allowed.")
-            % {"size": MAX_BYTES // 1024 // 1024}
-        )
-    if Path(filename).suffix.lower() == ".xlsx":
-        table = _xlsx_table(data)
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ImportFileError(gettext("The CSV file is not UTF-8 text.")) from error
-        try:
-            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        table = list(csv.reader(io.StringIO(text), dialect))
-    if not table:
-        raise ImportFileError(gettext("The file is empty."))
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportFileError(
-            gettext("The file has %(rows)s rows; at most %(max)s are allowed.")
-            % {"rows": len(table) - 1, "max": MAX_ROWS}
-        )
-    header = [str(name or "").strip().lower() for name in table[0]]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise ImportFileError(
-            gettext("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    rows = []
-    for line, values in enumerate(table[1:], start=2):
-        row = {
-            name: ("" if value is None else str(value)).strip()
-            for name, value in zip(header, values, strict=False)
-            if name
-        }
-        if any(row.values()):
-            rows.append((line, row))
-    return rows
-
-
-def _xlsx_table(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError) as error:
-        raise ImportFileError(gettext("The file is not a readable XLSX workbook.")) from error
-    if unpacked > MAX_UNPACKED_BYTES:  # a zip bomb
-        raise ImportFileError(gettext("The workbook unpacks into too much data."))
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        table = []
-        for values in sheet.iter_rows(values_only=True):
-            if len(table) > MAX_ROWS + 1:
-                break
-            table.append(
-                [v.date().isoformat() if isinstance(v, datetime.datetime) else v for v in values]
-            )
-    except Exception as error:  # noqa: BLE001  (openpyxl raises many kinds on a broken file)
-        raise ImportFileError(gettext("The file is not a readable XLSX workbook.")) from error
-    return table
+    return tables.read_rows(data, filename, required)
 
 
 def _split(text: str) -> list[str]:

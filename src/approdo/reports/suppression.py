@@ -27,8 +27,8 @@ NOT_AVAILABLE = "n.d."
 def threshold(*, sensitive: bool = False) -> int:
     """The smallest count that may be published."""
     if sensitive:
-        return getattr(settings, "APPRODO_SUPPRESSION_THRESHOLD_SENSITIVE", 10)
-    return getattr(settings, "APPRODO_SUPPRESSION_THRESHOLD", 5)
+        return settings.APPRODO_SUPPRESSION_THRESHOLD_SENSITIVE
+    return settings.APPRODO_SUPPRESSION_THRESHOLD
 
 
 def is_small(value: int | None, limit: int) -> bool:

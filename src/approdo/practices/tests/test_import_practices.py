@@ -10,6 +10,7 @@ from approdo.core.models import HistoryEntry
 from approdo.organizations.models import Organization
 from approdo.practices import importing
 from approdo.practices.models import Practice
+from approdo.reports import tables
 
 HEADER = (
     "code,title,summary,description,status,start_date,end_date,lead_name,lead_kind,comuni,"
@@ -104,7 +105,7 @@ def test_missing_columns_and_bad_files_are_refused():
     with pytest.raises(importing.ImportFileError, match="not a readable XLSX"):
         importing.read_rows(b"not a zip", "f.xlsx")
     with pytest.raises(importing.ImportFileError, match="larger than"):
-        importing.read_rows(b"x" * (importing.MAX_BYTES + 1), "f.csv")
+        importing.read_rows(b"x" * (tables.MAX_BYTES + 1), "f.csv")
 
 
 def test_cells_are_escaped_in_errors():

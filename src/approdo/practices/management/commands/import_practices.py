@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from approdo.practices import importing
+from approdo.reports import tables
 
 
 class Command(BaseCommand):
@@ -21,8 +22,8 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
-        if path.stat().st_size > importing.MAX_BYTES:
-            raise CommandError(f"{path}: larger than {importing.MAX_BYTES // 1024 // 1024} MB.")
+        if path.stat().st_size > tables.MAX_BYTES:
+            raise CommandError(f"{path}: larger than {tables.MAX_BYTES // 1024 // 1024} MB.")
         try:
             rows = importing.read_rows(path.read_bytes(), path.name)
         except importing.ImportFileError as error:
