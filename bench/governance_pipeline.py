@@ -4,8 +4,8 @@ Run on the database made by bench/governance_generate.py (7,900 comuni, 600 zone
 adds, once, a pipeline entry for every comune (random statuses), 3,000 meetings with 2 follow-up
 actions each, a coordinator and a territory officer scoped to one zona. Prints p50/p95 per page.
 
-    createdb -h 127.0.0.1 -U postgres governance_inst_bench
-    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/governance_inst_bench
+    createdb -h 127.0.0.1 -U postgres governance_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/governance_bench
     .venv/bin/python bench/governance_generate.py
     DEBUG=1 .venv/bin/python bench/governance_pipeline.py [--runs 20]
 """
