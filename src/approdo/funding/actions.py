@@ -4,7 +4,6 @@ Views and commands check permission and input; these functions assume both, enfo
 domain rules and write the history.
 """
 
-import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -23,7 +22,7 @@ from approdo.funding.models import (
     Score,
 )
 from approdo.surveys.models import SurveyResponse
-from approdo.territory.models import ComuneZona
+from approdo.territory.models import zona_ids_of
 
 CALL_FIELDS = [
     "title",
@@ -52,25 +51,6 @@ RELATIONS = ["partners", "comuni", "zone", "actions", "targets"]
 
 class ReviewError(ValueError):
     """A review step out of order (scoring before declaring no conflict, scoring twice)."""
-
-
-def zona_ids_of(comune_ids, day: datetime.date | None = None) -> set[int]:
-    """The zone the comuni belong to on `day`; a comune with no zona recorded on that day
-    (older than the reference data) counts in today's zona."""
-    comune_ids = set(comune_ids)
-    links = dict(
-        ComuneZona.objects.valid_on(day)
-        .filter(comune_id__in=comune_ids)
-        .values_list("comune_id", "zona_id")
-    )
-    missing = comune_ids - set(links)
-    if missing and day is not None:
-        links |= dict(
-            ComuneZona.objects.valid_on()
-            .filter(comune_id__in=missing)
-            .values_list("comune_id", "zona_id")
-        )
-    return set(links.values())
 
 
 def set_territory(project: Project, *, comune_ids, zona_ids) -> None:

@@ -152,10 +152,9 @@ class Practice(models.Model):
 
     def fill_zone_from_comuni(self) -> None:
         """Add the current zona of every comune of the practice to `zone`."""
-        from approdo.territory.models import ComuneZona
+        from approdo.territory.models import zona_ids_of
 
-        links = ComuneZona.objects.valid_on().filter(comune__in=self.comuni.all())
-        self.zone.add(*{link.zona_id for link in links})
+        self.zone.add(*zona_ids_of(self.comuni.values_list("pk", flat=True)))
 
 
 def next_code(year: int | None = None) -> str:

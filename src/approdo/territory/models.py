@@ -346,3 +346,22 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comune_id} {self.year}: {self.total}"
+
+
+def zona_ids_of(comune_ids, day: datetime.date | None = None) -> set[int]:
+    """The zone the comuni belong to on `day`; a comune with no zona recorded on that day
+    (older than the reference data) counts in today's zona."""
+    comune_ids = set(comune_ids)
+    links = dict(
+        ComuneZona.objects.valid_on(day)
+        .filter(comune_id__in=comune_ids)
+        .values_list("comune_id", "zona_id")
+    )
+    missing = comune_ids - set(links)
+    if missing and day is not None:
+        links |= dict(
+            ComuneZona.objects.valid_on()
+            .filter(comune_id__in=missing)
+            .values_list("comune_id", "zona_id")
+        )
+    return set(links.values())
