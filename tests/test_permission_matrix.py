@@ -105,6 +105,8 @@ POLICY: dict[str, tuple[Callable[[dict], dict] | None, dict[str, int]]] = {
     "account_inactive": (None, PUBLIC),
     "account_signup": (None, expect(302, anonymous=200)),  # says sign-up is closed
     "account_reauthenticate": (None, private()),
+    "account_request_reauthentication_code": (None, private()),
+    "account_confirm_reauthentication_code": (None, expect(302)),
     "account_email": (None, private()),
     "account_email_verification_sent": (None, PUBLIC),
     "account_change_password": (None, private()),
