@@ -45,62 +45,169 @@ INTERVENTI = [
     "Accademia",
     "Punto",
 ]
-OGGETTI = [
-    "di orientamento ai servizi",
-    "di mediazione linguistico-culturale",
-    "per l'abitare",
-    "di accoglienza diffusa",
-    "di inserimento lavorativo",
-    "di lingua italiana",
-    "di consulenza legale",
-    "di cittadinanza attiva",
-    "di supporto psicologico",
-    "per l'autonomia abitativa",
-    "di tutela della salute",
-    "di formazione professionale",
-    "di pronto intervento sociale",
-    "di educazione finanziaria",
-    "di sport e inclusione",
-    "di accompagnamento scolastico",
-    "per il riconoscimento dei titoli di studio",
-    "di coabitazione solidale",
-    "di agricoltura sociale",
-    "di teatro partecipato",
+# Each practice is about one to three themes; most of its sentences come from them, the rest
+# are generic. A theme's words then appear in a few practices out of ten, the generic ones
+# in most, as in a real catalogue (a word in every practice is rare; a word in half is not).
+THEMES = {
+    "abitare": (
+        ["per l'abitare", "di accoglienza diffusa", "per l'autonomia abitativa"],
+        [
+            "Il progetto cerca alloggi in affitto presso piccoli proprietari e offre garanzie.",
+            "Gli appartamenti in coabitazione accolgono {n} persone per diciotto mesi al massimo.",
+            "Un'agenzia sociale per la casa media tra inquilini stranieri e proprietari.",
+            "Il fondo di garanzia copre le prime mensilità e il deposito cauzionale.",
+            "La ricerca della casa parte da un colloquio sul reddito e sui bisogni della famiglia.",
+            "Sono state sperimentate forme di housing first per chi esce dall'accoglienza.",
+        ],
+    ),
+    "lavoro": (
+        ["di inserimento lavorativo", "di formazione professionale"],
+        [
+            "Sono stati attivati tirocini in aziende {agg2} e borse lavoro nel settore {settore}.",
+            "Il centro per l'impiego segue ogni persona con un bilancio delle competenze.",
+            "I partecipanti preparano il curriculum e simulano i colloqui di lavoro.",
+            "Il corso per saldatori e carrellisti rilascia una qualifica riconosciuta.",
+            "Molti tirocini si sono trasformati in contratti a tempo determinato.",
+            "Le imprese del distretto {settore} partecipano alla selezione dei candidati.",
+        ],
+    ),
+    "lingua": (
+        ["di lingua italiana", "di alfabetizzazione"],
+        [
+            "I corsi di italiano si tengono la sera con il CPIA e i volontari della biblioteca.",
+            "Il livello A2 è richiesto per il permesso di lungo periodo: il corso prepara l'esame.",
+            "Le classi di alfabetizzazione hanno un servizio di custodia dei bambini.",
+            "Gruppi di conversazione uniscono studenti stranieri e pensionati del quartiere.",
+            "Le lezioni usano materiali su lavoro, salute e scuola scritti con i partecipanti.",
+        ],
+    ),
+    "legale": (
+        ["di consulenza legale", "di tutela dei diritti"],
+        [
+            "Lo sportello legale segue i ricorsi contro i dinieghi della commissione territoriale.",
+            "Avvocati volontari preparano le audizioni e accompagnano in questura.",
+            "Il servizio cura il rinnovo dei permessi di soggiorno e i ricongiungimenti familiari.",
+            "Una guida in sei lingue spiega i diritti e le scadenze della procedura d'asilo.",
+            "Le domande di cittadinanza vengono preparate con i documenti richiesti dal Comune.",
+        ],
+    ),
+    "salute": (
+        ["di tutela della salute", "di supporto psicologico"],
+        [
+            "L'ambulatorio di medicina delle migrazioni lavora con il consultorio dell'ASL.",
+            "Ogni persona accolta viene iscritta al servizio sanitario e sceglie il medico.",
+            "Un'équipe di psicologi ed etnopsichiatri segue chi porta traumi del viaggio.",
+            "Le campagne di vaccinazione raggiungono le persone nei centri di accoglienza.",
+            "La salute mentale è affrontata con gruppi di parola e visite domiciliari.",
+        ],
+    ),
+    "scuola": (
+        ["di accompagnamento scolastico", "contro la dispersione scolastica"],
+        [
+            "Il doposcuola aiuta i ragazzi nei compiti tre pomeriggi a settimana.",
+            "Gli insegnanti ricevono formazione sull'accoglienza degli alunni neoarrivati.",
+            "Le famiglie vengono accompagnate all'iscrizione e ai colloqui con la scuola.",
+            "L'intervento ha ridotto la dispersione scolastica e rafforzato la {valore}.",
+            "Un patto educativo lega scuole, parrocchie e associazioni sportive del quartiere.",
+        ],
+    ),
+    "donne": (
+        ["per donne sole con figli", "per donne vittime di violenza"],
+        [
+            "Il centro antiviolenza accoglie donne straniere con mediatrici formate.",
+            "Un gruppo di madri si incontra ogni settimana per parlare di maternità e servizi.",
+            "Le donne in uscita dalla tratta trovano ospitalità protetta e un percorso di lavoro.",
+            "Il laboratorio di sartoria è diventato una piccola impresa gestita da donne.",
+        ],
+    ),
+    "minori": (
+        ["per minori stranieri non accompagnati", "per giovani neomaggiorenni"],
+        [
+            "I tutori volontari affiancano i minori stranieri soli fino ai diciotto anni.",
+            "Per i neomaggiorenni il progetto offre un alloggio ponte e un tutor per il lavoro.",
+            "La comunità per minori collabora con il tribunale e con i servizi sociali.",
+            "Gli educatori accompagnano i ragazzi nella scelta della scuola professionale.",
+        ],
+    ),
+    "sport": (
+        ["di sport e inclusione"],
+        [
+            "La squadra di calcio mista partecipa al campionato amatoriale della provincia.",
+            "La palestra popolare apre gratuitamente due sere a settimana.",
+            "I tornei di quartiere sono organizzati insieme ai ragazzi accolti.",
+            "Lo sport diventa occasione di incontro tra famiglie italiane e straniere.",
+        ],
+    ),
+    "agricoltura": (
+        ["di agricoltura sociale"],
+        [
+            "Le persone accolte coltivano orti urbani e vendono i prodotti al mercato contadino.",
+            "Le aziende agricole della collina ospitano tirocini nella raccolta e nella potatura.",
+            "La filiera etica del pomodoro contrasta il caporalato con contratti regolari.",
+            "Un terreno confiscato è stato affidato alla cooperativa per l'agricoltura sociale.",
+        ],
+    ),
+    "cultura": (
+        ["di teatro partecipato", "di narrazione e memoria"],
+        [
+            "Il laboratorio di teatro mette in scena storie di viaggio scritte dai partecipanti.",
+            "La biblioteca ha uno scaffale multilingue e letture per bambini in più lingue.",
+            "I concerti di musica dal mondo coinvolgono le comunità straniere della città.",
+            "Un archivio di racconti orali raccoglie le memorie dell'immigrazione in Toscana.",
+        ],
+    ),
+    "mediazione": (
+        ["di mediazione linguistico-culturale", "di orientamento ai servizi"],
+        [
+            "Grazie alla mediazione culturale sono migliorati l'accesso ai servizi e la {valore}.",
+            "I mediatori sono presenti negli ospedali, nei consultori e agli sportelli comunali.",
+            "Il servizio di interpretariato telefonico copre venti lingue.",
+            "Gli sportelli di prossimità sono aperti anche il sabato e nelle frazioni montane.",
+            "Lo sportello orienta ai servizi sociali, sanitari e per la residenza anagrafica.",
+        ],
+    ),
+    "marginalita": (
+        ["di pronto intervento sociale", "per persone senza dimora"],
+        [
+            "L'unità di strada incontra ogni notte le persone senza dimora della stazione.",
+            "Il dormitorio d'emergenza apre nei mesi freddi con trenta posti letto.",
+            "La mensa solidale è gestita da volontari e da ex beneficiari.",
+            "Il pronto intervento sociale risponde alle emergenze notturne e nei festivi.",
+            "I volontari sostengono le persone nelle pratiche per la residenza fittizia.",
+        ],
+    ),
+    "partecipazione": (
+        ["di cittadinanza attiva", "di coesione sociale"],
+        [
+            "Le feste di quartiere sono organizzate da un comitato di residenti e nuovi cittadini.",
+            "I giovani stranieri fanno volontariato nelle associazioni di protezione civile.",
+            "Un consiglio dei cittadini stranieri discute con la giunta le scelte del Comune.",
+            "Le persone accolte partecipano alla gestione degli spazi comuni e degli orti urbani.",
+        ],
+    ),
+}
+GENERIC = [
+    "Il {int} nasce dalla collaborazione tra {ente} e le associazioni del territorio.",
+    "Le attività si svolgono presso {luogo} con operatori formati.",
+    "Ogni anno il servizio accompagna circa {n} persone.",
+    "La rete coinvolge {ente}, i servizi sociali comunali e la Prefettura.",
+    "Il percorso prevede colloqui individuali, attività di gruppo e visite sul territorio.",
+    "L'esperienza è stata valutata con questionari e incontri con i beneficiari.",
+    "La sostenibilità è garantita da una convenzione pluriennale e dal cofinanziamento {fin}.",
+    "Tra le difficoltà incontrate: i tempi lunghi e la {problema}.",
+    "Il modello è trasferibile ad altre zone distretto con costi contenuti.",
+    "Sono nate collaborazioni con {settore2} locale e con le cooperative di tipo B.",
 ]
 DESTINATARI = [
     "per richiedenti asilo",
     "per titolari di protezione internazionale",
-    "per donne sole con figli",
-    "per minori stranieri non accompagnati",
-    "per persone senza dimora",
-    "per giovani neomaggiorenni",
     "per famiglie straniere",
     "per lavoratori stagionali",
     "per vittime di sfruttamento",
-    "per donne vittime di violenza",
     "per persone con disagio psichico",
     "per disoccupati",
-]
-FRASI = [
-    "Il {int} nasce dalla collaborazione tra {ente} e le associazioni del territorio.",
-    "Le attività si svolgono presso {luogo} con operatori formati e mediatori culturali.",
-    "Ogni anno il servizio accompagna circa {n} persone nella ricerca di una soluzione {agg}.",
-    "Sono stati attivati tirocini in aziende {agg2} e borse lavoro nel settore {settore}.",
-    "La rete coinvolge {ente}, i servizi sociali comunali, la Prefettura e le scuole.",
-    "Il percorso prevede colloqui individuali, laboratori di gruppo e visite sul territorio.",
-    "Una parte importante riguarda l'apprendimento della lingua italiana e l'educazione civica.",
-    "Grazie alla mediazione culturale sono migliorati l'accesso ai servizi sanitari e la {valore}.",
-    "I volontari sostengono le famiglie nelle pratiche per la residenza e il permesso "
-    "di soggiorno.",
-    "L'esperienza è stata valutata con questionari e incontri di restituzione con i beneficiari.",
-    "La sostenibilità è garantita da una convenzione pluriennale e dal cofinanziamento {fin}.",
-    "Tra le difficoltà incontrate: la scarsità di alloggi, i tempi lunghi e la {problema}.",
-    "Il modello è trasferibile ad altre zone distretto con costi contenuti e {valore}.",
-    "Le persone accolte partecipano alla gestione degli spazi comuni e degli orti urbani.",
-    "Il servizio di consulenza legale segue ricorsi, ricongiungimenti familiari e cittadinanza.",
-    "Sono nate collaborazioni con {settore} locale e con le cooperative di tipo B.",
-    "Gli sportelli di prossimità sono aperti anche il sabato e nelle frazioni montane.",
-    "L'intervento ha ridotto la dispersione scolastica e rafforzato la {valore}.",
+    "nei piccoli comuni",
+    "in zona distretto",
 ]
 FILL = {
     "int": ["progetto", "servizio", "percorso", "laboratorio"],
@@ -118,34 +225,17 @@ FILL = {
         "un centro civico",
         "la casa del popolo",
         "i locali della parrocchia",
-        "il centro per l'impiego",
         "la sede della cooperativa",
         "un ex convento ristrutturato",
     ],
-    "agg": ["abitativa", "lavorativa", "stabile", "dignitosa", "condivisa", "temporanea"],
-    "agg2": [
-        "agricole",
-        "artigiane",
-        "della ristorazione",
-        "della logistica",
-        "tessili",
-        "turistiche",
-    ],
-    "settore": [
-        "turistico",
-        "manifatturiero",
-        "dell'agricoltura",
-        "della cura",
-        "edile",
-        "del commercio",
-    ],
+    "agg2": ["agricole", "artigiane", "della ristorazione", "della logistica", "tessili"],
+    "settore": ["turistico", "manifatturiero", "della cura", "edile", "del commercio"],
+    "settore2": ["il volontariato", "l'associazionismo", "l'imprenditoria", "il mondo sportivo"],
     "valore": [
         "fiducia reciproca",
         "partecipazione delle famiglie",
-        "coesione sociale",
         "autonomia personale",
         "conoscenza dei diritti",
-        "rete tra enti",
     ],
     "fin": ["della Fondazione Cassa di Risparmio", "regionale", "dei Comuni associati", "europeo"],
     "problema": [
@@ -153,7 +243,6 @@ FILL = {
         "discontinuità dei finanziamenti",
         "barriera linguistica",
         "carenza di trasporti",
-        "diffidenza iniziale dei proprietari",
     ],
     "n": [str(n) for n in range(20, 400, 15)],
 }
@@ -182,11 +271,30 @@ KINDS = [
 ]
 
 
-def sentence(rng: random.Random) -> str:
-    text = rng.choice(FRASI)
+def fill(rng: random.Random, text: str) -> str:
     for key, values in FILL.items():
         text = text.replace("{" + key + "}", rng.choice(values))
     return text
+
+
+def texts(rng: random.Random) -> dict[str, str]:
+    """Title and texts of one practice about one to three themes."""
+    themes = rng.sample(sorted(THEMES), rng.choice([1, 1, 2, 2, 3]))
+    pool = [sentence for theme in themes for sentence in THEMES[theme][1]]
+
+    def sentences(count: int) -> str:
+        return " ".join(
+            fill(rng, rng.choice(pool if rng.random() < 0.7 else GENERIC)) for _ in range(count)
+        )
+
+    subject = rng.choice(THEMES[themes[0]][0])
+    return {
+        "title": " ".join([rng.choice(INTERVENTI), subject, rng.choice(DESTINATARI)])[:250],
+        "summary": sentences(2),
+        "description": sentences(rng.randint(3, 7)),
+        "results": sentences(1),
+        "transferability": fill(rng, rng.choice(GENERIC)),
+    }
 
 
 def organisations(rng: random.Random, comuni: list) -> list:
@@ -233,15 +341,11 @@ def generate(size: int, seed: int = 4) -> int:
             begin = datetime.date(rng.randint(2012, 2025), rng.randint(1, 12), 1)
             ended = rng.random() < 0.35
             end = begin + datetime.timedelta(days=rng.randint(180, 1500)) if ended else None
-            title = " ".join([rng.choice(INTERVENTI), rng.choice(OGGETTI), rng.choice(DESTINATARI)])
+            text = texts(rng)
             batch.append(
                 Practice(
                     code=f"{PREFIX}{number:06d}",
-                    title=title[:250],
-                    summary=" ".join(sentence(rng) for _ in range(2)),
-                    description=" ".join(sentence(rng) for _ in range(rng.randint(4, 9))),
-                    results=sentence(rng),
-                    transferability=sentence(rng),
+                    **text,
                     status="ended" if ended else "ongoing",
                     start_date=begin,
                     end_date=end,

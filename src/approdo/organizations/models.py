@@ -174,7 +174,12 @@ class Organization(models.Model):
 
     @property
     def sector(self) -> str:
-        return self.Sector.PUBLIC if self.kind in self.PUBLIC_KINDS else self.Sector.THIRD_SECTOR
+        return self.sector_of(self.kind)
+
+    @classmethod
+    def sector_of(cls, kind: str) -> str:
+        """The sector of an organisation of `kind`."""
+        return cls.Sector.PUBLIC if kind in cls.PUBLIC_KINDS else cls.Sector.THIRD_SECTOR
 
     def get_sector_display(self) -> str:
         return self.Sector(self.sector).label

@@ -1,11 +1,12 @@
 """Facets of the catalogue: what each published practice is filed under, the reader's
 selection (from the URL), and the counts.
 
-Every facet value of a practice is one row of `practices_facet`, written by search.reindex:
-values of one facet combine with OR, facets combine with AND. A facet's counts apply every
-other facet of the selection (not its own), so each count says how many practices the
-reader would get by adding that value. A target group counts a practice once when it has
-the group or any of its children.
+Every facet value of a practice is one row of `practices_facet`, written by search.reindex
+and read into bitmaps (bitmaps.py) for the searches; `filtered` states the same selection in
+SQL for the downloads. Values of one facet combine with OR, facets combine with AND. A
+facet's counts apply every other facet of the selection (not its own), so each count says how
+many practices the reader would get by adding that value. A target group counts a practice
+once when it has the group or any of its children.
 """
 # SQL here interpolates only placeholders ("%s, %s") and fixed column names; every value
 # is a query parameter.
@@ -21,7 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from approdo.practices import search
+from approdo.practices import bitmaps, search
 
 FACETS = {
     "asl": _("ASL"),
@@ -102,6 +103,21 @@ def rows_of(practices: list) -> list[tuple[int, str, str]]:
     ]
 
 
+def values_of_ids(ids: list[int], names: tuple[str, ...]) -> list[tuple[int, str, str]]:
+    """(practice id, facet, value) of these practices for the facets `names`, as indexed."""
+    if not ids:
+        return []
+    id_marks = ", ".join(["%s"] * len(ids))
+    name_marks = ", ".join(["%s"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT practice_id, facet, value FROM practices_facet "
+            f"WHERE practice_id IN ({id_marks}) AND facet IN ({name_marks})",
+            [*ids, *names],
+        )
+        return cursor.fetchall()
+
+
 # -- The reader's selection ----------------------------------------------------------------
 
 
@@ -168,64 +184,57 @@ def filtered(selection: Selection, *, without: str | None = None, text: bool = T
     return queryset
 
 
+@dataclass
+class Found:
+    """What a search finds: one page of ids in order, how many in all, and the facet counts."""
+
+    ids: list[int]
+    total: int
+    counts: dict[str, dict[str, int]]
+
+
+def find(selection: Selection, *, limit: int, offset: int = 0, count: bool = True) -> Found:
+    """The published practices of the selection: the database finds the words and ranks the
+    page; the words' matches and the facets are intersected and counted on bitmaps (see
+    bitmaps.py)."""
+    index = bitmaps.current()
+    matched = index.visible()
+    words = selection.words
+    if words:
+        matched &= index.matching(words)
+    chosen = {facet: index.any_of(facet, values) for facet, values in selection.chosen.items()}
+    everything = matched
+    for bits in chosen.values():
+        everything &= bits
+    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    if count:
+        for facet in FACETS:
+            within = everything
+            if facet in chosen:  # a facet's counts apply every other facet of the selection
+                within = matched
+                for other, bits in chosen.items():
+                    if other != facet:
+                        within &= bits
+            for value, bits in index.values.get(facet, {}).items():
+                if number := (bits & within).bit_count():
+                    counts[facet][value] = number
+    if limit <= 0:
+        ids = []
+    elif selection.order == "relevance":
+        ids = search.rank(words, bitmaps.ids_of(everything), limit=limit, offset=offset)
+    else:
+        ids = index.page(selection.order, everything, limit=limit, offset=offset)
+    return Found(ids, everything.bit_count(), counts)
+
+
 def ordered_ids(selection: Selection, *, limit: int, offset: int = 0) -> list[int]:
     """One page of the ids matching the selection, in the selection's order."""
-    if selection.order == "relevance":
-        within = filtered(selection, text=False)  # ranked_ids matches the words itself
-        return search.ranked_ids(selection.words, within, limit=limit, offset=offset)
-    order = ("title", "pk") if selection.order == "title" else ("-published_at", "-pk")
-    queryset = filtered(selection).order_by(*order).values_list("pk", flat=True)
-    return list(queryset[offset : offset + limit])
+    return find(selection, limit=limit, offset=offset, count=False).ids
 
 
 def counts(selection: Selection) -> dict[str, dict[str, int]]:
     """{facet: {value: number of practices}} for the selection (see the module docstring)."""
-    return counts_and_total(selection)[0]
-
-
-def counts_and_total(selection: Selection) -> tuple[dict[str, dict[str, int]], int]:
-    """The facet counts and the number of matching practices, in one statement: the published
-    practices matching the words are found once (a materialised CTE), then each group of
-    facets (those without a choice together, each chosen facet alone) is counted on them."""
-    from approdo.practices.models import Practice
-
-    base = search.matching(Practice.objects.published(), selection.words)
-    cte, params = base.order_by().values("pk").query.sql_with_params()
-    params = list(params)
-    free = [facet for facet in FACETS if facet not in selection.chosen]
-    groups = [(free, None)] if free else []
-    groups += [([facet], facet) for facet in selection.chosen]
-    parts = []
-    for names, without in [([""], "total"), *groups]:
-        conditions, condition_params = [], []
-        for facet, values in selection.chosen.items():
-            if facet != without:
-                sql, facet_params = _facet_sql(facet, values)
-                conditions.append(f" AND m.pk IN ({sql})")
-                condition_params += facet_params
-        if without == "total":
-            parts.append("SELECT '', '', COUNT(*) FROM matched m WHERE 1 = 1" + "".join(conditions))
-        else:
-            placeholders = ", ".join(["%s"] * len(names))
-            parts.append(
-                "SELECT f.facet, f.value, COUNT(*) FROM practices_facet f "
-                f"JOIN matched m ON m.pk = f.practice_id WHERE f.facet IN ({placeholders})"
-                + "".join(conditions)
-                + " GROUP BY f.facet, f.value"
-            )
-            condition_params = [*names, *condition_params]
-        params += condition_params
-    sql = f"WITH matched AS MATERIALIZED ({cte}) " + " UNION ALL ".join(parts)
-    result: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-    total = 0
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for facet, value, number in cursor.fetchall():
-            if facet == "":
-                total = number
-            else:
-                result[facet][value] = number
-    return result, total
+    return find(selection, limit=0).counts
 
 
 # -- Labels --------------------------------------------------------------------------------

@@ -27,6 +27,23 @@ class PracticeQuerySet(models.QuerySet):
         return self.filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=limit))
 
 
+def territory_prefetches() -> list[models.Prefetch]:
+    """Prefetches of a practice's comuni (with their province) and zone (with their ASL)
+    leaving the boundaries in the database: each is kilobytes of GeoJSON that no list, page or
+    index of practices needs (the maps read them on their own)."""
+    from approdo.territory.models import Comune, Zona
+
+    return [
+        models.Prefetch(
+            "comuni",
+            Comune.objects.select_related("province").defer("geometry", "province__geometry"),
+        ),
+        models.Prefetch(
+            "zone", Zona.objects.select_related("asl").defer("geometry", "asl__geometry")
+        ),
+    ]
+
+
 def confirmation_limit(today: datetime.date | None = None) -> datetime.date:
     """The oldest confirmation date that still counts as fresh."""
     today = today or timezone.localdate()

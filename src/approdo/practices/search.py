@@ -6,18 +6,22 @@ The databases only ever see these pre-stemmed ASCII words, so SQLite FTS5 and a 
 tsvector (`simple` configuration) match exactly the same practices. Queries are built from
 these safe words only: no user text reaches a MATCH or a tsquery expression.
 
-The tables (created by migration 0002) are `practices_search` (title and body, title ranked
-above body) and `practices_facet` (one row per practice, facet and value: see facets.py).
-`reindex(ids)` refreshes both after every write; only published practices have rows, and every
-query also goes through `Practice.objects.published()`.
+The tables (migrations 0002 and 0003) are `practices_search` (title ranked above body: two
+columns of an FTS5 table on SQLite, weights A and B of one tsvector on PostgreSQL),
+`practices_facet` (one row per practice, facet and value: see facets.py) and
+`practices_index_stamp` (see bitmaps.py). `reindex(ids)` refreshes them after every write; only
+practices with a publication date have rows, and what the public gets is also filtered on
+publication (`Practice.objects.published()` or `bitmaps.FacetIndex.visible`).
 """
 # SQL here interpolates only placeholders ("%s, %s") and fixed column names; every value
 # is a query parameter.
 # ruff: noqa: S608, S611
 
 import functools
+import json
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterable
 
 import Stemmer
@@ -107,6 +111,50 @@ def matching(queryset: QuerySet, words: list[str]) -> QuerySet:
     return queryset.filter(pk__in=RawSQL(sql, params))
 
 
+def matching_ids(words: list[str]) -> list[int]:
+    """The ids of the indexed practices having every word (not filtered on publication)."""
+    sql, params = match_sql(words)
+    if not _is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+    sql = "SELECT array_agg(practice_id) FROM (" + sql + ") matched"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not connection.savepoint_ids:  # our own transaction: SET LOCAL ends with it
+            # For a word in most documents the planner prefers reading every row and testing
+            # its tsvector (seconds at 100,000 practices) to the GIN index and the heap rows
+            # it points to (tens of milliseconds).
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0] or []
+
+
+def rank(words: list[str], ids: list[int], *, limit: int, offset: int = 0) -> list[int]:
+    """`limit` of these practices from `offset`, best match of `words` first (title above
+    body), ties broken by id so that both databases give the same order."""
+    if not ids:
+        return []
+    if _is_postgres():
+        sql = (
+            "SELECT practice_id FROM practices_search, to_tsquery('simple', %s) query "
+            "WHERE practice_id = ANY(%s) AND document @@ query "
+            "ORDER BY ts_rank('{0.1, 0.2, 0.4, 1.0}', document, query) DESC, practice_id "
+            "LIMIT %s OFFSET %s"
+        )
+        params = [_tsquery(words, False), ids, limit, offset]
+    else:
+        sql = (
+            "SELECT rowid FROM practices_search WHERE practices_search MATCH %s "
+            "AND rowid IN (SELECT value FROM json_each(%s)) "
+            f"ORDER BY bm25(practices_search, {TITLE_WEIGHT}, {BODY_WEIGHT}), rowid "
+            "LIMIT %s OFFSET %s"
+        )
+        params = [_fts_query(words, False), json.dumps(ids), limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def ranked_sql(
     words: list[str], within: QuerySet, *, limit: int, offset: int = 0, any_word: bool = False
 ) -> tuple[str, list]:
@@ -149,12 +197,24 @@ def indexed_terms(practice_ids: Iterable[int]) -> dict[int, tuple[set[str], set[
     ids = list(practice_ids)
     if not ids:
         return {}
-    id_column = "practice_id" if _is_postgres() else "rowid"
     placeholders = ", ".join(["%s"] * len(ids))
+    result: dict[int, tuple[set[str], set[str]]] = {}
     with connection.cursor() as cursor:
+        if _is_postgres():  # the terms and their weights are in the tsvector: A title, B body
+            cursor.execute(
+                "SELECT practice_id, lexeme, weights FROM practices_search, unnest(document) "
+                f"WHERE practice_id IN ({placeholders})",
+                ids,
+            )
+            for pk, lexeme, weights in cursor:
+                title, body = result.setdefault(pk, (set(), set()))
+                if "A" in weights:
+                    title.add(lexeme)
+                if "B" in weights:
+                    body.add(lexeme)
+            return result
         cursor.execute(
-            f"SELECT {id_column}, title, body FROM practices_search "
-            f"WHERE {id_column} IN ({placeholders})",
+            f"SELECT rowid, title, body FROM practices_search WHERE rowid IN ({placeholders})",
             ids,
         )
         return {pk: (set(title.split()), set(body.split())) for pk, title, body in cursor}
@@ -191,7 +251,7 @@ def reindex(practice_ids: Iterable[int]) -> None:
     """Refresh the index rows of these practices (after any write): published practices get
     their text and facet rows, the others lose theirs."""
     from approdo.practices import facets
-    from approdo.practices.models import Practice
+    from approdo.practices.models import Practice, territory_prefetches
 
     ids = list({int(pk) for pk in practice_ids})
     if not ids:
@@ -199,12 +259,16 @@ def reindex(practice_ids: Iterable[int]) -> None:
     practices = list(
         Practice.objects.filter(pk__in=ids, published_at__isnull=False)
         .select_related("lead_organization")
-        .prefetch_related("partners", "comuni__province", "zone__asl", "actions", "targets")
+        .prefetch_related("partners", *territory_prefetches(), "actions", "targets")
     )
     facet_rows = facets.rows_of(practices)
     with transaction.atomic():
         _delete(ids)
         _insert([(practice.pk, *document_of(practice)) for practice in practices], facet_rows)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE practices_index_stamp SET stamp = %s WHERE id = 1", [uuid.uuid4().hex]
+            )
 
 
 def rebuild() -> int:
@@ -228,13 +292,17 @@ def _delete(ids: list[int]) -> None:
 
 
 def _insert(documents: list[tuple[int, str, str]], facet_rows: list[tuple[int, str, str]]):
-    id_column = "practice_id" if _is_postgres() else "rowid"
+    if _is_postgres():
+        insert = (
+            "INSERT INTO practices_search (practice_id, document) VALUES (%s, "
+            "setweight(to_tsvector('simple', %s), 'A')"
+            " || setweight(to_tsvector('simple', %s), 'B'))"
+        )
+    else:
+        insert = "INSERT INTO practices_search (rowid, title, body) VALUES (%s, %s, %s)"
     with connection.cursor() as cursor:
         if documents:
-            cursor.executemany(
-                f"INSERT INTO practices_search ({id_column}, title, body) VALUES (%s, %s, %s)",
-                documents,
-            )
+            cursor.executemany(insert, documents)
         if facet_rows:
             cursor.executemany(
                 "INSERT INTO practices_facet (practice_id, facet, value) VALUES (%s, %s, %s)",
