@@ -4,6 +4,7 @@ A token reads `apd_<prefix>_<secret>`. Only the prefix (to recognise and find th
 SHA-256 hash of the secret are stored; the secret is shown once, when the token is created.
 """
 
+import functools
 import hashlib
 import hmac
 
@@ -12,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from approdo.core import rows
 
 TOKEN_KEYWORD = "apd"
 
@@ -40,13 +43,19 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(user=user)
 
     def matching(self, raw: str) -> "ApiToken | None":
-        """The active token whose prefix and secret match `raw`, with its user; else None."""
+        """The active token whose prefix and secret match `raw`, with its user; else None.
+        Every API request asks: the statement is written once (core.rows)."""
         parts = split_token(raw)
         if parts is None:
             return None
         prefix, secret = parts
-        token = self.active().select_related("user").filter(prefix=prefix).first()
-        if token is None or not token.has_secret(secret):
+        sql, columns = _token_lookup()
+        found = rows.one(sql, [prefix], *columns)
+        if found is None:
+            return None
+        token, user = found
+        ApiToken.user.field.set_cached_value(token, user)
+        if not token.is_active or not token.has_secret(secret):
             return None
         return token
 
@@ -118,3 +127,15 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.window_start}: {self.count}"
+
+
+@functools.cache
+def _token_lookup() -> tuple[str, tuple[rows.Columns, rows.Columns]]:
+    """SELECT a token and its user by prefix (built at first use: the user model is
+    resolved by then)."""
+    token, user = rows.Columns(ApiToken, "t"), rows.Columns(ApiToken.user.field.related_model, "u")
+    sql = (
+        f"SELECT {token.sql}, {user.sql} FROM {rows.table(ApiToken)} t "  # noqa: S608 - names
+        f"JOIN {rows.table(user.model)} u ON u.id = t.user_id WHERE t.prefix = %s"
+    )
+    return sql, (token, user)

@@ -18,9 +18,9 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from approdo.api.errors import PROBLEM_CONTENT_TYPE, problem
+from approdo.core import rows
 from approdo.core.decorators import public
 from approdo.organizations import permissions
-from approdo.organizations.models import Organization
 from approdo.reports.actions import request_export
 from approdo.reports.writers import CONTENT_TYPES, csv_lines, write_xlsx
 from approdo.surveys import actions
@@ -29,7 +29,8 @@ from approdo.surveys.models import Campaign, QuestionnaireVersion, SurveyRespons
 
 # The XForm text is not needed here, and the schema (tens of kB of JSON) is read once per
 # version and process: a version never changes, a new upload makes a new version.
-CAMPAIGNS = Campaign.objects.select_related("version").defer("version__xform", "version__schema")
+CAMPAIGN = rows.Columns(Campaign, "c")
+VERSION = rows.Columns(QuestionnaireVersion, "v", defer=("xform", "schema"))
 _SCHEMAS: dict[int, dict] = {}
 SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="Campaign code.")
 
@@ -183,8 +184,17 @@ def problem_reply(request, code: int, detail: str, **extra) -> Response:
 
 def _campaign(slug: str) -> Campaign:
     """The campaign with its version, the version's schema from the per-process cache."""
-    campaign = get_object_or_404(CAMPAIGNS, slug=slug)
-    version = campaign.version
+    found = rows.one(  # every submission asks: written once (core.rows)
+        f"SELECT {CAMPAIGN.sql}, {VERSION.sql} FROM {rows.table(Campaign)} c "  # noqa: S608
+        f"JOIN {rows.table(QuestionnaireVersion)} v ON v.id = c.version_id WHERE c.slug = %s",
+        [slug],
+        CAMPAIGN,
+        VERSION,
+    )
+    if found is None:
+        raise Http404
+    campaign, version = found
+    Campaign.version.field.set_cached_value(campaign, version)
     schema = _SCHEMAS.get(version.pk)
     if schema is None:
         schema = QuestionnaireVersion.objects.values_list("schema", flat=True).get(pk=version.pk)
@@ -251,12 +261,11 @@ def campaign_responses(request, slug: str):
     body = SubmissionSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     data = body.validated_data
-    members = permissions.organization_ids_of(
-        request.user, {permissions.ORG_MANAGER, permissions.ORG_MEMBER}
+    organization = permissions.organization_of_member(
+        request.user, data["organization"], {permissions.ORG_MANAGER, permissions.ORG_MEMBER}
     )
-    if data["organization"] not in members:
+    if organization is None:
         raise PermissionDenied(gettext("You may respond only for an organisation you belong to."))
-    organization = Organization.objects.get(pk=data["organization"])
     try:
         if data["submit"]:
             response, created = actions.submit_response(

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import models
 
+from approdo.core import rows
 from approdo.core.models import HistoryEntry
 
 
@@ -31,7 +32,7 @@ def record_history(
     changes: dict | None = None,
     note: str = "",
 ) -> HistoryEntry:
-    return HistoryEntry.objects.create(
+    entry = HistoryEntry(
         target=obj,
         object_repr=str(obj)[:300],
         action=action,
@@ -39,3 +40,4 @@ def record_history(
         note=note,
         actor=by if by is not None and by.is_authenticated else None,
     )
+    return rows.insert(entry)  # written on every change of every record

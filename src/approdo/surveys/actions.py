@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from approdo.core import rows
 from approdo.core.history import diff, record_history, snapshot
 from approdo.surveys.expressions import evaluate_form
 from approdo.surveys.models import (
@@ -255,6 +256,12 @@ def submit_response(
     question. Non-relevant answers are dropped. For members of the organisation.
     """
     instance_id = uuid.UUID(str(instance_id))
+    try:
+        with transaction.atomic():
+            return _submit_new(campaign, organization, instance_id, answers, by, today), True
+    except (IntegrityError, SurveyError):
+        pass  # the id is taken (a resend, or the same id at the same moment), or refused:
+        # the full path below reads what is stored and answers accordingly
     for _attempt in range(2):
         try:
             with transaction.atomic():
@@ -266,20 +273,47 @@ def submit_response(
     raise SubmissionConflict(gettext("The submission could not be stored; try again."))
 
 
+def _submit_new(campaign, organization, instance_id, answers, by, today) -> SurveyResponse:
+    """The usual case, an id not seen before, without reading first: an id already stored
+    fails the insert on its unique constraint."""
+    _check_can_answer(campaign, organization)
+    cleaned = _validated(campaign.version.schema, answers, today)
+    _check_one_per_organization(campaign, organization, instance_id)
+    return _create_submitted(campaign, campaign.version, organization, instance_id, cleaned, by)
+
+
+def _create_submitted(campaign, version, organization, instance_id, cleaned, by):
+    response = SurveyResponse(
+        campaign=campaign,
+        version=version,
+        organization=organization,
+        instance_id=instance_id,
+        status=SurveyResponse.Status.SUBMITTED,
+        answers=cleaned,
+        created_by=by if by is not None and by.is_authenticated else None,
+        submitted_at=timezone.now(),
+    )
+    rows.insert(response)  # the API's submissions: no insert compiled every time
+    record_history(response, by=by, action="submitted", changes={"status": [None, "submitted"]})
+    return response
+
+
 def _submit(campaign, organization, instance_id, answers, by, today):
     existing = SurveyResponse.objects.select_for_update().filter(instance_id=instance_id).first()
+    version = campaign.version
     if existing is not None:
         if existing.campaign_id != campaign.pk or existing.organization_id != organization.pk:
             raise SubmissionConflict(gettext("This instance id belongs to another response."))
+        if existing.version_id != version.pk:  # answered on an earlier version
+            version = existing.version
         if not existing.is_editable:
-            evaluation = evaluate_form(existing.version.schema, answers, today=today)
+            evaluation = evaluate_form(version.schema, answers, today=today)
             if evaluation.errors or evaluation.cleaned != existing.answers:
                 raise SubmissionConflict(
                     gettext("This response was already submitted with different answers.")
                 )
             return existing, False
     _check_can_answer(campaign, organization, existing)
-    version = existing.version if existing is not None else campaign.version
     cleaned = _validated(version.schema, answers, today)
     if existing is not None:
         old_status = existing.status
@@ -292,18 +326,7 @@ def _submit(campaign, organization, instance_id, answers, by, today):
         )
         return existing, False
     _check_one_per_organization(campaign, organization, instance_id)
-    response = SurveyResponse.objects.create(
-        campaign=campaign,
-        version=version,
-        organization=organization,
-        instance_id=instance_id,
-        status=SurveyResponse.Status.SUBMITTED,
-        answers=cleaned,
-        created_by=by if by is not None and by.is_authenticated else None,
-        submitted_at=timezone.now(),
-    )
-    record_history(response, by=by, action="submitted", changes={"status": [None, "submitted"]})
-    return response, True
+    return _create_submitted(campaign, version, organization, instance_id, cleaned, by), True
 
 
 def _validated(schema: dict, answers: dict, today: datetime.date | None) -> dict[str, Any]:

@@ -285,6 +285,7 @@ def _operand_edge(tokens: list[str], operator: int, step: int) -> int:
 class _Index:
     paths: dict[str, str]  # name -> schema path
     repeats: list[str]  # schema paths of repeats, deepest first
+    resolved: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def of(cls, schema: dict) -> "_Index":
@@ -314,7 +315,14 @@ class _Index:
         return target
 
     def resolve(self, expression: str, context: str) -> str:
-        return _REFERENCE.sub(lambda m: self.reference(m.group(1).strip(), context), expression)
+        key = (expression, context)
+        resolved = self.resolved.get(key)
+        if resolved is None:
+            resolved = _REFERENCE.sub(
+                lambda m: self.reference(m.group(1).strip(), context), expression
+            )
+            self.resolved[key] = resolved
+        return resolved
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,9 +389,10 @@ class Evaluator:
 
     def _nodes(self, elements: list[dict], parent, path: str, relevant: bool):
         """(element, node, path, relevant) in form order, relevance evaluated on the way."""
+        children = _children_by_name(parent)
         for element in elements:
             name = element["name"]
-            nodes = list(_children(parent, name))
+            nodes = children.get(name, [])
             for position, node in enumerate(nodes, start=1):
                 node_path = f"{path}/{name}"
                 if element["type"] == "repeat":
@@ -396,10 +405,11 @@ class Evaluator:
     def _adjust_repeats(self, elements: list[dict], parent, path: str) -> bool:
         """Make repeats with a `repeat_count` have exactly that many entries."""
         changed = False
+        children = _children_by_name(parent)
         for element in elements:
             if element["type"] not in {"group", "repeat"}:
                 continue
-            nodes = list(_children(parent, element["name"]))
+            nodes = list(children.get(element["name"], []))
             if element["type"] == "repeat" and element.get("repeat_count"):
                 wanted = self._count(element, parent)
                 while len(nodes) > wanted:
@@ -695,6 +705,18 @@ def text_in(texts: dict | None, language: str | None, default_language: str | No
 def _children(parent, name: str):
     """The child elements called `name`, relevant or hidden, in document order."""
     return parent.iterchildren(name, f"{{{HIDDEN_NAMESPACE}}}{name}")
+
+
+def _children_by_name(parent) -> dict[str, list]:
+    """{name: child elements of that name, relevant or hidden, in document order}: one walk
+    of the children, where looking each question up would walk them once per question."""
+    result: dict[str, list] = {}
+    for child in parent:
+        tag = child.tag
+        if tag[0] == "{":
+            tag = tag.rpartition("}")[2]
+        result.setdefault(tag, []).append(child)
+    return result
 
 
 def _walk(elements: list[dict]):
