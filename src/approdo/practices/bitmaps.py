@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
+from approdo.practices import search
+
 _BIT = [1 << n for n in range(8)]
 _POSITIONS = [tuple(n for n in range(8) if byte >> n & 1) for byte in range(256)]
 _MISSING = 2**31 - 1  # the order position of a practice outside the index
@@ -70,22 +72,24 @@ class FacetIndex:
 
     def matching(self, words: list[str]) -> int:
         """The practices having every one of the (stemmed) `words`."""
-        from approdo.practices import search
-
         result = -1  # every bit set
         for word in words:
-            with _lock:
-                bits = self.words.get(word)
-                if bits is not None:
-                    self.words.move_to_end(word)
-            if bits is None:
-                bits = bitmap_of(search.matching_ids([word]))
-                with _lock:
-                    self.words[word] = bits
-                    if len(self.words) > WORDS_KEPT:
-                        self.words.popitem(last=False)
-            result &= bits
+            result &= self.word(word)
         return result
+
+    def word(self, word: str) -> int:
+        """The indexed practices having `word` (stemmed), published or not yet."""
+        with _lock:
+            bits = self.words.get(word)
+            if bits is not None:
+                self.words.move_to_end(word)
+        if bits is None:
+            bits = bitmap_of(search.matching_ids([word]))
+            with _lock:
+                self.words[word] = bits
+                if len(self.words) > WORDS_KEPT:
+                    self.words.popitem(last=False)
+        return bits
 
     def visible(self, now: datetime.datetime | None = None) -> int:
         """The practices the public may see now (a scheduled publication counts once due)."""

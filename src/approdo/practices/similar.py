@@ -74,15 +74,8 @@ def _facet_rows(ids: list[int]) -> dict[int, dict[str, set[str]]]:
     result: dict[int, dict[str, set[str]]] = {pk: {} for pk in ids}
     if not ids:
         return result
-    placeholders = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT practice_id, facet, value FROM practices_facet "
-            f"WHERE practice_id IN ({placeholders}) AND facet IN ('action', 'target', 'zone')",
-            ids,
-        )
-        for pk, facet, value in cursor.fetchall():
-            result[pk].setdefault(facet, set()).add(value)
+    for pk, facet, value in facets.values_of_ids(ids, ("action", "target", "zone")):
+        result[pk].setdefault(facet, set()).add(value)
     return result
 
 

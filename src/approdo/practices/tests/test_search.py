@@ -133,3 +133,24 @@ def test_very_long_input(dataset):
     # A word too long to be a word is dropped; the rest of the search still works.
     assert find("abitare " + "x" * 10000) == ["T-1", "T-2"]
     assert find("abitare " * 2000) == ["T-1", "T-2"]
+
+
+def test_ranking_some_equals_ranking_all(db, prato, coop):
+    texts = [
+        ("Casa e lavoro", "Lavoro lavoro, casa."),
+        ("Sportello lavoro", "Orientamento al lavoro e alla formazione per giovani."),
+        ("Casa accoglienza", "Una casa per chi cerca lavoro, con un lungo testo " * 5),
+        ("Orti urbani", "Il lavoro negli orti, lavoro di gruppo, lavoro all'aperto."),
+        ("Lavoro", ""),
+    ]
+    for number, (title, summary) in enumerate(texts):
+        make_practice(title, prato if number % 2 else coop, code=f"R-{number}", summary=summary)
+    published = Practice.objects.published()
+    for q in ["lavoro", "casa lavoro", "orti"]:
+        words = search.query_terms(q)
+        everything = search.ranked_ids(words, published, limit=10)
+        matched = search.matching_ids(words)
+        assert search.rank(words, matched, limit=10) == everything, q
+        some = [pk for pk in matched if pk % 2]  # ranking a subset keeps their order
+        assert search.rank(words, some, limit=10) == [pk for pk in everything if pk % 2]
+        assert search.rank(words, matched, limit=2, offset=1) == everything[1:3]
