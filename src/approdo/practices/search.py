@@ -81,26 +81,26 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def match_sql(words: list[str], *, any_word: bool = False) -> tuple[str, list]:
-    """SQL selecting the ids of the indexed practices having every word (or any word)."""
+def match_sql(words: list[str]) -> tuple[str, list]:
+    """SQL selecting the ids of the indexed practices having every word."""
     if _is_postgres():
         return (
             "SELECT practice_id FROM practices_search WHERE document @@ to_tsquery('simple', %s)",
-            [_tsquery(words, any_word)],
+            [_tsquery(words)],
         )
     return (
         "SELECT rowid FROM practices_search WHERE practices_search MATCH %s",
-        [_fts_query(words, any_word)],
+        [_fts_query(words)],
     )
 
 
-def _tsquery(words: list[str], any_word: bool) -> str:
-    return (" | " if any_word else " & ").join(words)
+def _tsquery(words: list[str]) -> str:
+    return " & ".join(words)
 
 
-def _fts_query(words: list[str], any_word: bool) -> str:
+def _fts_query(words: list[str]) -> str:
     # Each word is [a-z0-9]+, quoted as an FTS5 string: never an operator or a column filter.
-    return (" OR " if any_word else " ").join(f'"{word}"' for word in words)
+    return " ".join(f'"{word}"' for word in words)
 
 
 def matching(queryset: QuerySet, words: list[str]) -> QuerySet:
@@ -141,7 +141,7 @@ def rank(words: list[str], ids: list[int], *, limit: int, offset: int = 0) -> li
             "ORDER BY ts_rank('{0.1, 0.2, 0.4, 1.0}', document, query) DESC, practice_id "
             "LIMIT %s OFFSET %s"
         )
-        params = [_tsquery(words, False), ids, limit, offset]
+        params = [_tsquery(words), ids, limit, offset]
     else:
         # `+rowid`: FTS5 given the ids would look each one up and count the word's matches
         # again for its bm25 every time (seconds at 100,000 practices); without, it reads the
@@ -152,47 +152,32 @@ def rank(words: list[str], ids: list[int], *, limit: int, offset: int = 0) -> li
             f"ORDER BY bm25(practices_search, {TITLE_WEIGHT}, {BODY_WEIGHT}), rowid "
             "LIMIT %s OFFSET %s"
         )
-        params = [_fts_query(words, False), json.dumps(ids), limit, offset]
+        params = [_fts_query(words), json.dumps(ids), limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
 
-def ranked_sql(
-    words: list[str], within: QuerySet, *, limit: int, offset: int = 0, any_word: bool = False
-) -> tuple[str, list]:
-    """The SQL of `ranked_ids` (the benchmark times it bare)."""
+def ranked_sql(words: list[str], within: QuerySet, *, limit: int) -> tuple[str, list]:
+    """One statement giving the first `limit` practices of `within` having every word, best
+    first: the search as plain SQL, which the benchmark times against the catalogue and the
+    tests compare with `rank`."""
     inner, inner_params = within.order_by().values("pk").query.sql_with_params()
     if _is_postgres():
         sql = (
             "SELECT practice_id FROM practices_search, to_tsquery('simple', %s) query "
             "WHERE document @@ query AND practice_id IN (" + inner + ") "
             "ORDER BY ts_rank('{0.1, 0.2, 0.4, 1.0}', document, query) DESC, practice_id "
-            "LIMIT %s OFFSET %s"
+            "LIMIT %s"
         )
-        return sql, [_tsquery(words, any_word), *inner_params, limit, offset]
+        return sql, [_tsquery(words), *inner_params, limit]
     sql = (  # `+rowid`: see rank()
         "SELECT rowid FROM practices_search WHERE practices_search MATCH %s "
         "AND +rowid IN (" + inner + ") "
         f"ORDER BY bm25(practices_search, {TITLE_WEIGHT}, {BODY_WEIGHT}), rowid "
-        "LIMIT %s OFFSET %s"
+        "LIMIT %s"
     )
-    return sql, [_fts_query(words, any_word), *inner_params, limit, offset]
-
-
-def ranked_ids(
-    words: list[str], within: QuerySet, *, limit: int, offset: int = 0, any_word: bool = False
-) -> list[int]:
-    """Ids of the practices of `within` matching `words`, best first (title above body).
-
-    `within` is filtered (facets, publication) before ranking, so only its matches are ranked;
-    ties are broken by id so that both databases give the same order."""
-    if not words:
-        return []
-    sql, params = ranked_sql(words, within, limit=limit, offset=offset, any_word=any_word)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return sql, [_fts_query(words), *inner_params, limit]
 
 
 def indexed_terms(practice_ids: Iterable[int]) -> dict[int, tuple[set[str], set[str]]]:
@@ -201,21 +186,15 @@ def indexed_terms(practice_ids: Iterable[int]) -> dict[int, tuple[set[str], set[
     if not ids:
         return {}
     placeholders = ", ".join(["%s"] * len(ids))
-    result: dict[int, tuple[set[str], set[str]]] = {}
     with connection.cursor() as cursor:
-        if _is_postgres():  # the terms and their weights are in the tsvector: A title, B body
+        if _is_postgres():  # the tsvector holds them: weight A the title's, B the body's
             cursor.execute(
-                "SELECT practice_id, lexeme, weights FROM practices_search, unnest(document) "
+                "SELECT practice_id, tsvector_to_array(ts_filter(document, '{a}')), "
+                "tsvector_to_array(ts_filter(document, '{b}')) FROM practices_search "
                 f"WHERE practice_id IN ({placeholders})",
                 ids,
             )
-            for pk, lexeme, weights in cursor:
-                title, body = result.setdefault(pk, (set(), set()))
-                if "A" in weights:
-                    title.add(lexeme)
-                if "B" in weights:
-                    body.add(lexeme)
-            return result
+            return {pk: (set(title), set(body)) for pk, title, body in cursor}
         cursor.execute(
             f"SELECT rowid, title, body FROM practices_search WHERE rowid IN ({placeholders})",
             ids,

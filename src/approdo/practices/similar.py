@@ -1,21 +1,18 @@
 """Similar practices: shared words, actions and target groups, and the same or a neighbouring
 zona, each suggestion with a one-line reason ("same actions: ...; neighbouring zona").
 
-Candidates come from two bounded queries on the search index (the practices sharing the most
-facet rows, and the best text matches on the practice's own title words and rarest body
-words); they are then scored in Python. Only published practices are ever suggested.
+Candidates come from the facet index (bitmaps.py): the practices sharing the most of the
+practice's actions, target groups and (neighbouring) zone, and those sharing the most of its
+title words and longest body words; they are then scored in Python. Only published practices
+are ever suggested.
 """
-# SQL here interpolates only placeholders ("%s, %s") and fixed column names; every value
-# is a query parameter.
-# ruff: noqa: S608, S611
 
 import functools
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils.translation import gettext
 
-from approdo.practices import facets, search
+from approdo.practices import bitmaps, facets, search
 
 CANDIDATES = 60
 TEXT_WORDS = 12
@@ -79,29 +76,6 @@ def _facet_rows(ids: list[int]) -> dict[int, dict[str, set[str]]]:
     return result
 
 
-def _sharing_facets(practice_id: int, rows: dict[str, set[str]], nearby: set[str]) -> list[int]:
-    """The published practices sharing the most actions, targets and (neighbouring) zone."""
-    conditions, params = [], []
-    for facet, values in (
-        ("action", rows.get("action", set())),
-        ("target", rows.get("target", set())),
-        ("zone", rows.get("zone", set()) | nearby),
-    ):
-        if values:
-            conditions.append(f"(facet = %s AND value IN ({', '.join(['%s'] * len(values))}))")
-            params += [facet, *sorted(values)]
-    if not conditions:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT practice_id FROM practices_facet "
-            f"WHERE practice_id <> %s AND ({' OR '.join(conditions)}) "
-            "GROUP BY practice_id ORDER BY COUNT(*) DESC, practice_id LIMIT %s",
-            [practice_id, *params, CANDIDATES],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 def similar_to(practice, *, limit: int = 5) -> list[Suggestion]:
     """Up to `limit` published practices like `practice`, best first, with their reasons."""
     from approdo.practices.models import Practice
@@ -117,10 +91,23 @@ def similar_to(practice, *, limit: int = 5) -> list[Suggestion]:
     nearby = set().union(*(zona_neighbours.get(z, set()) for z in own.get("zone", set())))
 
     published = Practice.objects.published().exclude(pk=practice.pk)
+    index = bitmaps.current()
+    others = index.visible() & ~(1 << practice.pk)
     # Title words first, then the longest body words (long stems are the more specific ones).
     words = sorted(own_terms[0]) + sorted(own_terms[1] - own_terms[0], key=lambda w: (-len(w), w))
-    candidates = search.ranked_ids(words[:TEXT_WORDS], published, limit=CANDIDATES, any_word=True)
-    candidates += _sharing_facets(practice.pk, own, nearby)
+    candidates = bitmaps.most_shared(
+        [index.word(word) for word in words[:TEXT_WORDS]], others, limit=CANDIDATES
+    )
+    values = [
+        index.values.get(facet, {}).get(value, 0)
+        for facet, chosen in (
+            ("action", own.get("action", set())),
+            ("target", own.get("target", set())),
+            ("zone", own.get("zone", set()) | nearby),
+        )
+        for value in sorted(chosen)
+    ]
+    candidates += bitmaps.most_shared(values, others, limit=CANDIDATES)
     candidates = list(dict.fromkeys(candidates))
     terms = search.indexed_terms(candidates)
     rows = _facet_rows(candidates)

@@ -20,6 +20,20 @@ def test_bitmap_round_trip(ids):
     assert bitmaps.ids_of(bits) == sorted(ids)
 
 
+@given(
+    st.lists(st.sets(st.integers(min_value=0, max_value=300)), max_size=12),
+    st.sets(st.integers(min_value=0, max_value=300)),
+    st.integers(min_value=1, max_value=40),
+)
+def test_most_shared_equals_counting(sets, within, limit):
+    counts = {pk: sum(pk in ids for ids in sets) for pk in within}
+    expected = sorted((pk for pk, n in counts.items() if n), key=lambda pk: (-counts[pk], pk))
+    found = bitmaps.most_shared(
+        [bitmaps.bitmap_of(ids) for ids in sets], bitmaps.bitmap_of(within), limit=limit
+    )
+    assert found == expected[:limit]
+
+
 def codes(ids: list[int]) -> list[str]:
     found = dict(Practice.objects.filter(pk__in=ids).values_list("pk", "code"))
     return [found[pk] for pk in ids]
