@@ -28,6 +28,12 @@ class Sheet:
     headers: list[str]
     rows: Iterable[list[Any]]
     expected: int | None = None
+    # The rows already hold cells as writers.cell() makes them (guarded text, int, float or
+    # None): the CSV writer passes them on without looking at each one.
+    ready: bool = False
+    # Positions of columns holding numbers as text (survey answers are text): CSV writes
+    # them as they are, XLSX and ODS as numbers where they read as one (writers.number).
+    numeric: tuple[int, ...] = ()
 
 
 class Dataset(abc.ABC):

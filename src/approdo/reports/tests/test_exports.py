@@ -1,4 +1,5 @@
 import csv
+import gc
 import io
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from approdo.reports.actions import recover_stale_exports, request_export
 from approdo.reports.datasets import Dataset, DatasetError, Sheet, register_dataset
 from approdo.reports.models import Export
 from approdo.reports.tasks import build_export
+from approdo.reports.writers import WRITERS
 
 
 def export_for(user, fmt="csv", **params):
@@ -216,3 +218,23 @@ def test_watching_a_stuck_export_queues_it_again(
     assert response.status_code == 200
     export.refresh_from_db()
     assert export.status == Export.Status.DONE
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
+def test_writers_give_the_cycle_collector_back_as_they_found_it(fmt):
+    sheet = Sheet(title="t", headers=["a"], rows=[["x"]])
+    seen = []
+
+    def rows():
+        seen.append(gc.isenabled())
+        yield ["x"]
+
+    assert gc.isenabled()
+    WRITERS[fmt]([Sheet(title="t", headers=["a"], rows=rows())], io.BytesIO())
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        WRITERS[fmt]([sheet], io.BytesIO())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -2,6 +2,7 @@ import csv
 import datetime
 import io
 import uuid
+import zipfile
 
 import pytest
 from django.utils import timezone
@@ -133,6 +134,34 @@ def test_formula_injection_is_guarded_in_csv_and_xlsx(responses):
     assert "'=1+2" in values
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
     assert workbook.worksheets[0].cell(row=2, column=9).value == 12  # numbers stay numbers
+
+
+def test_numbers_and_choice_flags_are_numbers_in_xlsx_and_ods(campaign, prato):
+    # Stored answers could hold anything (imports, older versions): negative numbers are
+    # not formulas, text starting like one is guarded even in a number column.
+    from approdo.surveys.models import SurveyResponse
+
+    submit(campaign, prato, project="Uno", people="-5", funds="fse")
+    SurveyResponse.objects.filter(answers__people="-5").update(
+        answers={"project": "Uno", "people": "-5", "funds": "fse"}
+    )
+    submit(campaign, prato, project="Due", people="3")
+    SurveyResponse.objects.filter(answers__people="3").update(
+        answers={"project": "Due", "people": "-1+cmd"}
+    )
+    rows = csv_rows(sheets())
+    people = rows[0].index("people")
+    assert [r[people] for r in rows[1:]] == ["-5", "'-1+cmd"]
+    out = io.BytesIO()
+    write_xlsx(sheets(), out)
+    sheet = load_workbook(io.BytesIO(out.getvalue()), read_only=True).worksheets[0]
+    first, second = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert first[people : people + 5] == (-5, "fse", 0, 1, 0)
+    assert second[people] == "'-1+cmd" and second[people + 2] is None
+    out = io.BytesIO()
+    write_ods(sheets(), out)
+    content = zipfile.ZipFile(io.BytesIO(out.getvalue())).read("content.xml").decode()
+    assert 'office:value-type="float" office:value="-5"' in content
 
 
 def test_labels_in_the_chosen_language(responses):
