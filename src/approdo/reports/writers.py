@@ -84,13 +84,46 @@ def number(value: Any) -> Any:
     return result if math.isfinite(result) else value
 
 
-def _numbers(sheet: Sheet, rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+def cells(values: Iterable[Any]) -> list[Any]:
+    """cell() of each value, None kept (an empty cell). The common kinds go without a call:
+    this runs for every cell of an export."""
+    start = _FORMULA_START
+    return [
+        v
+        if (type(v) is str and not (v and v[0] in start))
+        or type(v) is int
+        or type(v) is float
+        or v is None
+        else cell(v)
+        for v in values
+    ]
+
+
+def number_cells(values: Iterable[Any]) -> list[Any]:
+    """cells() of a column of numbers written as text (Sheet.numeric): a negative number is
+    not a formula, other text starting like one is guarded."""
+    start = _FORMULA_START
+    return [
+        v if v is None or (type(v) is str and not (v and v[0] in start)) else _number_cell(v)
+        for v in values
+    ]
+
+
+def _number_cell(value: Any) -> Any:
+    if type(value) is str:
+        return value if number(value) is not value else safe_text(value)
+    return cell(value)
+
+
+def _typed(sheet: Sheet, rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
     """The rows with the sheet's numeric columns as numbers (for XLSX and ODS)."""
     numeric = sheet.numeric
+    if not numeric:
+        yield from rows
+        return
     for row in rows:
-        if numeric:
-            for index in numeric:
-                row[index] = number(row[index])
+        for index in numeric:
+            row[index] = number(row[index])
         yield row
 
 
@@ -128,16 +161,8 @@ def _csv_rows(sheet: Sheet, progress: Progress | None) -> Iterator[list[Any]]:
     if sheet.ready:
         yield from _counted(sheet, progress)
         return
-    start, kinds = _FORMULA_START, (str, int, float, type(None))
     for row in _counted(sheet, progress):
-        # Inline fast path (this loop runs for every cell): csv writes None as "" and
-        # numbers as they are; only text needs the guard, anything else goes through cell().
-        yield [
-            ("'" + v if v and v[0] in start else v)
-            if type(v) is str
-            else (v if type(v) in kinds else cell(v))
-            for v in row
-        ]
+        yield cells(row)
 
 
 def csv_lines(sheet: Sheet, progress: Progress | None = None) -> Iterator[str]:
@@ -201,7 +226,7 @@ def write_xlsx(sheets: list[Sheet], out: IO[bytes], progress: Progress | None = 
             worksheet = workbook.create_sheet(_sheet_title(sheet.title, index))
             worksheet.append([xml_cell(h) for h in sheet.headers])
             written = 0
-            for row in _numbers(sheet, _counted(sheet, progress if index == 0 else None)):
+            for row in _typed(sheet, _counted(sheet, progress if index == 0 else None)):
                 worksheet.append([xml_cell(value) for value in row])
                 written += 1
             if index == 0:
@@ -277,7 +302,7 @@ def write_ods(sheets: list[Sheet], out: IO[bytes], progress: Progress | None = N
                 )
                 stream.write(_ods_row(sheet.headers))
                 written = 0
-                for row in _numbers(sheet, _counted(sheet, progress if index == 0 else None)):
+                for row in _typed(sheet, _counted(sheet, progress if index == 0 else None)):
                     stream.write(_ods_row(row))
                     written += 1
                 if index == 0:

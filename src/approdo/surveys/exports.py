@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from approdo.organizations import permissions
 from approdo.reports.datasets import Dataset, DatasetError, Sheet
-from approdo.reports.writers import FORMULA_PREFIXES, cell, number, safe_text
+from approdo.reports.writers import cells, number_cells, safe_text
 from approdo.surveys.expressions import text_in
 from approdo.surveys.models import Campaign, SurveyResponse
 
@@ -71,37 +71,6 @@ def _split(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(item) for item in value]
     return str(value).split()
-
-
-_START = frozenset(FORMULA_PREFIXES)
-
-
-def _cells(values: list) -> list:
-    """The values as writers.cell() makes them, the common kinds without a call."""
-    start = _START
-    return [
-        v
-        if (type(v) is str and not (v and v[0] in start)) or type(v) is int or v is None
-        else cell(v)
-        for v in values
-    ]
-
-
-def _numbers(values: list) -> list:
-    """A numeric question's cells: its answers as they are (numbers as text, see
-    Sheet.numeric), the ones starting like a formula looked at."""
-    start = _START
-    return [
-        v if v is None or (type(v) is str and not (v and v[0] in start)) else _number_cell(v)
-        for v in values
-    ]
-
-
-def _number_cell(value: Any) -> Any:
-    """A negative number stays as it is; other text starting like a formula is guarded."""
-    if type(value) is str:
-        return value if number(value) is not value else safe_text(value)
-    return cell(value)
 
 
 class _Columns:
@@ -181,7 +150,7 @@ class _Columns:
                     ["" if c is None else "1" if code in c else "0" for c in chosen]
                     for code in codes
                 ]
-                return [_cells(text), *flags]
+                return [cells(text), *flags]
 
             return select_multiple
         if kind == "select_one" and self.labels:
@@ -190,18 +159,18 @@ class _Columns:
             }
 
             def select_one(values: list) -> list[list]:
-                return [_cells([labels.get(v, v) if type(v) is str else v for v in values])]
+                return [cells([labels.get(v, v) if type(v) is str else v for v in values])]
 
             return select_one
         if kind in NUMERIC_TYPES:
 
             def number(values: list) -> list[list]:
-                return [_numbers(values)]
+                return [number_cells(values)]
 
             return number
 
         def plain(values: list) -> list[list]:
-            return [_cells(values)]
+            return [cells(values)]
 
         return plain
 
@@ -215,7 +184,7 @@ class _Columns:
             result += convert(column)
         return result
 
-    def cells(self, answers: dict) -> list[Any]:
+    def row(self, answers: dict) -> list[Any]:
         """The cells of one set of answers, in a row."""
         values = [[answers.get(question["name"])] for question in self.questions]
         return [column[0] for column in self.columns(values)]
@@ -296,12 +265,10 @@ class SurveyResponses(Dataset):
             rows = responses.values_list(*fields, "answers")
         for chunk in _keyset(rows):
             meta = [
-                [str(iid), safe_text(name), kind, zone.get(seat), status, submitted, number]
+                [str(iid), safe_text(name), kind, zone.get(seat), status]
+                + [submitted and submitted.isoformat(), number]
                 for iid, name, kind, seat, status, submitted, number, *_answers in chunk
             ]
-            for row in meta:
-                if row[5] is not None:
-                    row[5] = row[5].isoformat()
             if in_sql:
                 values = list(zip(*chunk, strict=True))[7:]
             else:
@@ -328,7 +295,7 @@ def repeat_sheet(
         for iid, answers in (row for chunk in chunks for row in chunk):
             for where, position, entry in _entries(answers or {}, parents, name):
                 link = [".".join(map(str, where))] if parents else []
-                yield [str(iid), *link, position, *columns.cells(entry)]
+                yield [str(iid), *link, position, *columns.row(entry)]
 
     link = ["parent_position"] if parents else []
     return Sheet(

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from approdo.reports.datasets import DatasetError, get_dataset
 from approdo.reports.writers import RowCountMismatch, write_csv, write_ods, write_xlsx
 from approdo.surveys import actions
+from approdo.surveys.models import SurveyResponse
 from approdo.surveys.tests.conftest import md_form, upload
 
 FORM = md_form(
@@ -139,8 +140,6 @@ def test_formula_injection_is_guarded_in_csv_and_xlsx(responses):
 def test_numbers_and_choice_flags_are_numbers_in_xlsx_and_ods(campaign, prato):
     # Stored answers could hold anything (imports, older versions): negative numbers are
     # not formulas, text starting like one is guarded even in a number column.
-    from approdo.surveys.models import SurveyResponse
-
     submit(campaign, prato, project="Uno", people="-5", funds="fse")
     SurveyResponse.objects.filter(answers__people="-5").update(
         answers={"project": "Uno", "people": "-5", "funds": "fse"}
