@@ -2,13 +2,17 @@
 
 `problem_exception_handler` is DRF's EXCEPTION_HANDLER; the rate-limit middleware uses
 `problem_response` for the errors Django answers itself (unknown URL, server error, 429).
-Invalid input is a 422 with one entry per invalid field in `errors`.
+Invalid input is a 422 with one entry per invalid field in `errors`. `bad_request` is the
+site's handler400: a problem under /api/, a page elsewhere, and 413 for a body too large.
 """
 
 import json
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -25,12 +29,21 @@ TITLES = {
     405: _("Method not allowed"),
     406: _("Not acceptable"),
     409: _("Conflict"),
+    413: _("Content too large"),
     415: _("Unsupported media type"),
     422: _("Unprocessable content"),
     429: _("Too many requests"),
     500: _("Internal server error"),
     503: _("Service unavailable"),
 }
+
+
+class ContentTooLarge(exceptions.APIException):
+    """The request body is larger than the site accepts: 413."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request is too large.")
+    default_code = "content_too_large"
 
 
 class Conflict(exceptions.APIException):
@@ -140,3 +153,26 @@ def problem_exception_handler(exc: Exception, context: dict) -> Any:
         response.data = problem(response.status_code, detail, request=request)
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
+
+
+def too_large_detail() -> str:
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return gettext("The request is larger than the %(size)s MB allowed.") % {
+        "size": round(size / 1024 / 1024, 1)
+    }
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: 413 when the body is too large, else 400; problem+json under /api/."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    code = 413 if too_large else 400
+    if too_large:
+        detail = too_large_detail()
+    else:
+        detail = gettext("The request could not be understood.")
+    if request.path_info.startswith("/api/"):
+        return problem_response(request, code, detail)
+    if not hasattr(request, "user"):  # failed before authentication: no page shell
+        return HttpResponse(detail, status=code, content_type="text/plain; charset=utf-8")
+    context = {"detail": detail, "breadcrumbs": [(str(TITLES[code]), None)], "title": TITLES[code]}
+    return TemplateResponse(request, "400.html", context, status=code).render()

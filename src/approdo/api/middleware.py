@@ -8,6 +8,12 @@ request, so every process sees the same count.
 
 Errors that Django answers itself under /api/ (unknown URL, server error, a view that is not
 marked public redirecting to the login page) become problems as well.
+
+RequestGuardMiddleware keeps what no view can use away from every view, API and pages alike:
+a path with control characters is not found (404), query and form parameters lose the
+characters no database or XML can hold (core.text.clean_text), and a body larger than
+DATA_UPLOAD_MAX_MEMORY_SIZE (other than a multipart upload, whose files the forms cap) is
+refused before anything reads it (413, by the handler400 in api.errors).
 """
 
 import logging
@@ -15,18 +21,22 @@ import math
 import time
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext
 
 from approdo.api.authentication import token_for_request
 from approdo.api.errors import problem_response
 from approdo.api.models import RateCounter
+from approdo.core.text import cleaned_query, has_unstorable
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+# Health checks poll these every few seconds: never counted, never refused.
+UNTHROTTLED_PATHS = frozenset({"/api/v1/status"})
 
 
 def client_key(request: HttpRequest) -> str:
@@ -81,6 +91,8 @@ class RateLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
+        if request.path_info in UNTHROTTLED_PATHS:
+            return self.as_problem(request, self.get_response(request))
         limit = settings.APPRODO_API_RATE_LIMIT
         window = settings.APPRODO_API_RATE_WINDOW
         try:
@@ -127,3 +139,39 @@ class RateLimitMiddleware:
     @staticmethod
     def is_login_redirect(response: HttpResponse) -> bool:
         return response.get("Location", "").startswith(resolve_url(settings.LOGIN_URL))
+
+
+def body_length(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+class RequestGuardMiddleware:
+    """Control characters out of paths and parameters, oversized bodies refused (see the
+    module's docstring). After the authentication and rate-limit middleware, so the error
+    pages know the user and API errors carry the rate-limit headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if has_unstorable(request.path_info):
+            raise Http404
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if (
+            limit is not None
+            and body_length(request) > limit
+            and not request.content_type.startswith("multipart/")
+        ):
+            raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
+        request.GET = cleaned_query(request.GET)
+        load = request._load_post_and_files
+
+        def load_clean() -> None:  # the form data is parsed when a view first asks for it
+            load()
+            request._post = cleaned_query(request._post)
+
+        request._load_post_and_files = load_clean
+        return self.get_response(request)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from approdo.api.errors import Conflict
 from approdo.core.decorators import public
+from approdo.urls import handler400, handler403, handler404, handler500  # noqa: F401  (the site's)
 
 
 class AddressSerializer(serializers.Serializer):
