@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("approdo.portal.urls")),
 ]
 
+handler400 = "approdo.api.errors.bad_request"
 handler403 = "approdo.portal.views.error_403"
 handler404 = "approdo.portal.views.error_404"
 handler500 = "approdo.portal.views.error_500"
