@@ -130,6 +130,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "approdo.api.middleware.RateLimitMiddleware",  # before 2FA: its 403s get the headers too
+    "approdo.api.middleware.RequestGuardMiddleware",
     "approdo.organizations.middleware.RequireTwoFactorMiddleware",
 ]
 
@@ -307,6 +308,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "approdo.api.parsers.JSONParser",
+        "approdo.api.parsers.FormParser",
+        "approdo.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "approdo.api.pagination.ItemsPagination",
     "PAGE_SIZE": 50,
