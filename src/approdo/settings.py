@@ -68,7 +68,16 @@ if _scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
         f"DATABASE_URL scheme {_scheme!r} is not supported: use sqlite:///path/to/file.sqlite3 "
         "or postgres://user:password@host:port/name."
     )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Connections are kept for APPRODO_CONN_MAX_AGE seconds and checked before each request reuses
+# one, so a connection the database dropped (restart, failover, idle timeout) is replaced
+# instead of failing the request (core.faults retries the reads that still meet one).
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("APPRODO_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
 if _scheme == "sqlite":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -116,6 +125,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "approdo.core.faults.DatabaseFaultMiddleware",  # first: sees every lost connection
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -6,6 +6,8 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
+from approdo.api.middleware import UNTHROTTLED_PATHS
+
 PROBLEM = "application/problem+json"
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -99,7 +101,7 @@ def _components() -> dict[str, dict[str, Any]]:
     }
 
 
-def _add_problem_responses(operation: dict[str, Any]) -> None:
+def _add_problem_responses(operation: dict[str, Any], *, throttled: bool = True) -> None:
     responses = operation.setdefault("responses", {})
     query = [p for p in operation.get("parameters", []) if p.get("in") == "query"]
     if "requestBody" in operation or query:
@@ -108,11 +110,13 @@ def _add_problem_responses(operation: dict[str, Any]) -> None:
     if security and {} not in security:
         responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
         responses.setdefault("403", {"$ref": "#/components/responses/Forbidden"})
-    responses.setdefault("429", {"$ref": "#/components/responses/TooManyRequests"})
+    if throttled:
+        responses.setdefault("429", {"$ref": "#/components/responses/TooManyRequests"})
     for code, response in responses.items():
         if "$ref" in response:  # referenced responses declare the headers themselves
             continue
-        response.setdefault("headers", {}).update(_header_refs())
+        if throttled:
+            response.setdefault("headers", {}).update(_header_refs())
         if code[0] in "45" and not response.get("content"):
             response["content"] = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
@@ -124,10 +128,10 @@ def add_api_conventions(result: dict[str, Any], generator, request, public, **kw
     components = result.setdefault("components", {})
     for section, entries in _components().items():
         components.setdefault(section, {}).update(entries)
-    for path_item in result.get("paths", {}).values():
+    for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
             if method in METHODS:
-                _add_problem_responses(operation)
+                _add_problem_responses(operation, throttled=path not in UNTHROTTLED_PATHS)
     return result
 
 

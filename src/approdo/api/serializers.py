@@ -1,6 +1,14 @@
 from rest_framework import serializers
 
 
+class WorkerStatusSerializer(serializers.Serializer):
+    last_seen = serializers.DateTimeField(
+        allow_null=True, help_text="Latest heartbeat of any background worker."
+    )
+    ok = serializers.BooleanField(help_text="A worker gave a heartbeat within the last minute.")
+    running = serializers.IntegerField(help_text="Workers seen within the last minute.")
+
+
 class StatusSerializer(serializers.Serializer):
     type = serializers.CharField(default="about:blank")
     title = serializers.CharField()
@@ -8,7 +16,13 @@ class StatusSerializer(serializers.Serializer):
     detail = serializers.CharField()
     version = serializers.CharField(help_text="Version of the Approdo software.")
     api_version = serializers.CharField(help_text="Version of this API (SemVer).")
+    health = serializers.ChoiceField(
+        choices=["ok", "degraded", "unavailable"],
+        help_text="ok; degraded when no background worker is running; unavailable when the "
+        "database cannot be reached.",
+    )
     database = serializers.ChoiceField(choices=["ok", "unreachable"])
+    worker = WorkerStatusSerializer()
 
 
 class MembershipSerializer(serializers.Serializer):

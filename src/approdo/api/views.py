@@ -32,6 +32,7 @@ from approdo.api.models import ApiToken
 from approdo.api.renderers import ProblemJSONRenderer
 from approdo.api.serializers import MeSerializer, StatusSerializer
 from approdo.core.decorators import public
+from approdo.core.workers import worker_status
 from approdo.organizations.models import Membership
 
 
@@ -52,10 +53,27 @@ def software_version() -> str:
         return "unknown"
 
 
+def worker_report() -> dict:
+    """The background worker's latest heartbeat (core.workers), for the status endpoint."""
+    try:
+        state = worker_status()
+    except DatabaseError:
+        return {"last_seen": None, "ok": False, "running": 0}
+    return {
+        "last_seen": state.last_seen.isoformat() if state.last_seen else None,
+        "ok": state.ok,
+        "running": state.running,
+    }
+
+
 @public
 @extend_schema(
     summary="Service status",
-    description="Whether the service works, as a problem+json object (200 OK, 503 if not).",
+    description="Whether the service works, as a problem+json object: 200 when the database "
+    "answers, 503 when it does not (with Retry-After). `worker` tells whether a background "
+    "worker gave a heartbeat recently; without one the service still answers 200 with "
+    '`health` "degraded" (pages work, exports and e-mails wait). Never rate-limited, for '
+    "health checks.",
     responses={200: StatusSerializer, 503: StatusSerializer},
 )
 @api_view(["GET"])
@@ -65,18 +83,33 @@ def software_version() -> str:
 def status(request):
     if database_is_reachable():
         code, detail, database = 200, gettext("The service is working."), "ok"
+        worker = worker_report()
+        health = "ok" if worker["ok"] else "degraded"
+        if not worker["ok"]:
+            detail = gettext(
+                "The service is working, but no background worker gave a sign of life: "
+                "exports and e-mails wait."
+            )
     else:
         code, detail, database = 503, gettext("The database cannot be reached."), "unreachable"
+        worker = {"last_seen": None, "ok": False, "running": 0}
+        health = "unavailable"
     body = problem(
         code,
         detail,
         version=software_version(),
         api_version=settings.SPECTACULAR_SETTINGS["VERSION"],
+        health=health,
         database=database,
+        worker=worker,
     )
     if code == 200:
         body["title"] = "OK"
-    return Response(body, status=code, content_type=PROBLEM_CONTENT_TYPE)
+    response = Response(body, status=code, content_type=PROBLEM_CONTENT_TYPE)
+    response["Cache-Control"] = "no-store"
+    if code == 503:
+        response["Retry-After"] = "10"
+    return response
 
 
 @public

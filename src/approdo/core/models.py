@@ -41,3 +41,23 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr}: {self.action}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One running `approdo worker`: it touches `last_seen` every few seconds (core.workers),
+    so the status endpoint and the admin can tell whether background work is being done."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    hostname = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process id"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"))
+    last_seen = models.DateTimeField(_("last heartbeat"), db_index=True)
+    reconnections = models.PositiveIntegerField(_("database reconnections"), default=0)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid} ({self.worker_id})"

@@ -45,16 +45,36 @@ def recover_stale_exports(queryset=None, *, now=None) -> int:
     count = 0
     for export in stale.select_for_update(skip_locked=True):
         count += 1
-        if export.attempts >= MAX_ATTEMPTS:
-            export.status = Export.Status.FAILED
-            export.error = gettext(
-                "The file could not be prepared: the process building it stopped %(n)s times."
-            ) % {"n": export.attempts}
-            export.finished_at = now
-            export.save(update_fields=["status", "error", "finished_at"])
-            continue
-        export.status = Export.Status.QUEUED
-        export.progress = 0
-        export.save(update_fields=["status", "progress"])
-        transaction.on_commit(lambda pk=export.pk: build_export.enqueue(pk))
+        _queue_again(export, now)
     return count
+
+
+@transaction.atomic
+def resume_interrupted_export(export_id: int) -> bool:
+    """The worker building `export_id` lost its database connection and got it back: queue the
+    export again (or fail it after MAX_ATTEMPTS) without waiting for it to look stale.
+    Returns False when the export is finished or gone."""
+    export = (
+        Export.objects.select_for_update()
+        .filter(pk=export_id, status__in=[Export.Status.QUEUED, Export.Status.RUNNING])
+        .first()
+    )
+    if export is None:
+        return False
+    _queue_again(export, timezone.now())
+    return True
+
+
+def _queue_again(export: Export, now) -> None:
+    if export.attempts >= MAX_ATTEMPTS:
+        export.status = Export.Status.FAILED
+        export.error = gettext(
+            "The file could not be prepared: the process building it stopped %(n)s times."
+        ) % {"n": export.attempts}
+        export.finished_at = now
+        export.save(update_fields=["status", "error", "finished_at"])
+        return
+    export.status = Export.Status.QUEUED
+    export.progress = 0
+    export.save(update_fields=["status", "progress"])
+    transaction.on_commit(lambda pk=export.pk: build_export.enqueue(pk))

@@ -9,6 +9,8 @@ from approdo.organizations.tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 HEADERS = ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]
+# A cheap public operation, counted by address like every anonymous request.
+ANON = "/api/v1/territory/zones"
 
 
 @pytest.fixture
@@ -19,7 +21,7 @@ def small_limit(settings):
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/status", "/api/v1/me", "/api/v1/openapi.json", "/api/v1/nothing-here"]
+    "path", [ANON, "/api/v1/me", "/api/v1/openapi.json", "/api/v1/nothing-here"]
 )
 def test_every_api_response_carries_the_rate_limit_headers(client, path):
     response = client.get(path)
@@ -31,21 +33,21 @@ def test_every_api_response_carries_the_rate_limit_headers(client, path):
 
 
 def test_remaining_counts_down(client, small_limit):
-    remaining = [client.get("/api/v1/status")["X-RateLimit-Remaining"] for _ in range(3)]
+    remaining = [client.get(ANON)["X-RateLimit-Remaining"] for _ in range(3)]
 
     assert remaining == ["2", "1", "0"]
 
 
 def test_over_the_limit_gets_429_with_retry_after(client, small_limit):
     for _ in range(small_limit):
-        assert client.get("/api/v1/status").status_code == 200
+        assert client.get(ANON).status_code == 200
 
-    response = client.get("/api/v1/status")
+    response = client.get(ANON)
 
     assert response.status_code == 429
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["status"] == 429
-    assert response.json()["instance"] == "/api/v1/status"
+    assert response.json()["instance"] == ANON
     assert response["X-RateLimit-Remaining"] == "0"
     assert response["Retry-After"] == response["X-RateLimit-Reset"]
     assert 0 < int(response["Retry-After"]) <= 3600
@@ -59,7 +61,7 @@ def test_each_token_user_has_their_own_count(client, small_limit, coop_member, p
 
     assert client.get("/api/v1/me", **bearer(coop_plaintext)).status_code == 429
     assert client.get("/api/v1/me", **bearer(prato_plaintext)).status_code == 200
-    assert client.get("/api/v1/status").status_code == 200  # anonymous: counted by address
+    assert client.get(ANON).status_code == 200  # anonymous: counted by address
 
 
 def test_token_and_session_of_one_user_share_the_count(client, small_limit, coop_member):
@@ -73,19 +75,19 @@ def test_token_and_session_of_one_user_share_the_count(client, small_limit, coop
 
 def test_addresses_are_counted_apart(client, small_limit):
     for _ in range(small_limit):
-        client.get("/api/v1/status", REMOTE_ADDR="10.0.0.1")
+        client.get(ANON, REMOTE_ADDR="10.0.0.1")
 
-    assert client.get("/api/v1/status", REMOTE_ADDR="10.0.0.1").status_code == 429
-    assert client.get("/api/v1/status", REMOTE_ADDR="10.0.0.2").status_code == 200
+    assert client.get(ANON, REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert client.get(ANON, REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
 def test_behind_the_proxy_the_address_it_appended_is_counted(client, settings, small_limit):
     settings.USE_X_FORWARDED_HOST = True
     for _ in range(small_limit):
-        client.get("/api/v1/status", HTTP_X_FORWARDED_FOR="1.1.1.1, 10.0.0.1")
+        client.get(ANON, HTTP_X_FORWARDED_FOR="1.1.1.1, 10.0.0.1")
 
-    forged = client.get("/api/v1/status", HTTP_X_FORWARDED_FOR="9.9.9.9, 10.0.0.1")
-    other = client.get("/api/v1/status", HTTP_X_FORWARDED_FOR="10.0.0.2")
+    forged = client.get(ANON, HTTP_X_FORWARDED_FOR="9.9.9.9, 10.0.0.1")
+    other = client.get(ANON, HTTP_X_FORWARDED_FOR="10.0.0.2")
 
     assert forged.status_code == 429
     assert other.status_code == 200
@@ -97,7 +99,7 @@ def test_a_counting_failure_does_not_stop_the_api(client, monkeypatch):
 
     monkeypatch.setattr(middleware, "hit", broken)
 
-    response = client.get("/api/v1/status")
+    response = client.get(ANON)
 
     assert response.status_code == 200
     assert response["X-RateLimit-Remaining"] == "1000"
@@ -122,3 +124,15 @@ def test_refusals_of_other_middleware_carry_the_headers_too(client, regione):
 
     assert response.status_code == 403
     assert response["X-RateLimit-Limit"] == "1000"
+
+
+def test_the_status_endpoint_is_never_throttled(client, small_limit):
+    """Health checks poll it: over the limit it still answers, and it is not counted."""
+    for _ in range(small_limit):
+        client.get(ANON)
+    assert client.get(ANON).status_code == 429
+
+    response = client.get("/api/v1/status")
+
+    assert response.status_code == 200
+    assert "X-RateLimit-Remaining" not in response

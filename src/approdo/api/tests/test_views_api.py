@@ -114,9 +114,9 @@ def _resolve(document, item):
 def test_every_operation_declares_the_rate_limit_headers_and_429(openapi):
     operations = [
         operation
-        for path_item in openapi["paths"].values()
+        for path, path_item in openapi["paths"].items()
         for method, operation in path_item.items()
-        if method in {"get", "post", "put", "patch", "delete"}
+        if method in {"get", "post", "put", "patch", "delete"} and path != "/api/v1/status"
     ]
     assert operations
     for operation in operations:
@@ -127,9 +127,14 @@ def test_every_operation_declares_the_rate_limit_headers_and_429(openapi):
             assert {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} <= set(
                 headers
             )
-    too_many = _resolve(openapi, openapi["paths"]["/api/v1/status"]["get"]["responses"]["429"])
+    too_many = _resolve(openapi, openapi["paths"]["/api/v1/me"]["get"]["responses"]["429"])
     assert "Retry-After" in too_many["headers"]
     assert "application/problem+json" in too_many["content"]
+
+
+def test_the_status_operation_declares_no_rate_limit(openapi):
+    """Health checks poll /api/v1/status: it is never throttled, so it declares no 429."""
+    assert "429" not in openapi["paths"]["/api/v1/status"]["get"]["responses"]
 
 
 def test_authenticated_operations_declare_the_bearer_token_and_401(openapi):
