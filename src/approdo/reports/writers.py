@@ -4,6 +4,13 @@ Every text cell is guarded against formula injection: a value starting with = + 
 or carriage return) gets a leading apostrophe, so a spreadsheet shows it as text. Each writer
 counts the rows it writes and raises RowCountMismatch when a sheet says how many rows it must
 have and the count differs: an export never reports success with rows missing.
+
+A value a format cannot hold is written as text, never an exception: numbers a spreadsheet
+cannot keep exactly (more than 15 significant digits, infinities, NaN) become text in XLSX and
+ODS, the characters XML forbids are dropped from XLSX and ODS cells, lone surrogates (which
+UTF-8 cannot encode) from CSV. A streamed CSV that fails midway ends with a line saying that
+the file is incomplete, and the stream then fails, so the client sees a broken transfer
+rather than a complete-looking file.
 """
 
 import csv
@@ -12,6 +19,7 @@ import decimal
 import functools
 import gc
 import io
+import logging
 import math
 import re
 import zipfile
@@ -21,11 +29,16 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.translation import gettext
 
+from approdo.core.text import clean_text, has_unstorable
 from approdo.reports.datasets import Sheet
 
+logger = logging.getLogger(__name__)
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 PROGRESS_EVERY = 1000
+# Spreadsheets keep 15 significant digits: a larger whole number is written as text, exactly.
+MAX_EXACT_INTEGER = 10**15
 
 Progress = Callable[[int], None]
 
@@ -76,7 +89,9 @@ def number(value: Any) -> Any:
         return value
     digits = value[1:] if value[0] == "-" else value
     if digits.isdecimal():  # whole: int() reads it (a failed int() costs more than this)
-        return int(value)
+        return int(value) if len(digits) <= 15 else value
+    if len(value) > 40:  # no number a spreadsheet holds is written this long
+        return value
     try:
         result = float(value)
     except ValueError:
@@ -128,10 +143,19 @@ def _typed(sheet: Sheet, rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
 
 
 def xml_cell(value: Any) -> Any:
-    """A cell for XML formats (XLSX, ODS): also without the control characters XML forbids."""
+    """A cell for XML formats (XLSX, ODS): also without the characters XML forbids, and a
+    number a spreadsheet cannot hold exactly as text."""
     value = cell(value)
-    if type(value) is str and _ILLEGAL_XML.search(value):
-        return _ILLEGAL_XML.sub("", value)
+    kind = type(value)
+    if kind is str:
+        return clean_text(value) if has_unstorable(value) else value
+    if kind is int:
+        return value if -MAX_EXACT_INTEGER < value < MAX_EXACT_INTEGER else str(value)
+    if kind is float:
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, decimal.Decimal):
+        exact = value.is_finite() and (not value or value.adjusted() < 15)
+        return value if exact else safe_text(str(value))
     return value
 
 
@@ -165,13 +189,42 @@ def _csv_rows(sheet: Sheet, progress: Progress | None) -> Iterator[list[Any]]:
         yield cells(row)
 
 
-def csv_lines(sheet: Sheet, progress: Progress | None = None) -> Iterator[str]:
-    """The sheet as CSV lines (header first), for a streamed response. Raises
-    RowCountMismatch at the end if the rows do not match the expected count."""
+def encodable(line: str) -> str:
+    """`line` without lone surrogates, which UTF-8 cannot encode."""
+    if line.isascii() or not _SURROGATES.search(line):
+        return line
+    return _SURROGATES.sub("", line)
+
+
+def csv_stream(headers: list[Any], rows: Iterable[list[Any]]) -> Iterator[str]:
+    """CSV lines of `headers` then `rows` (cells already made), with a BOM, for a streamed
+    response. If producing the rows fails, a last line says the file is incomplete and the
+    error is raised again, so the transfer fails too: a client never gets a partial file
+    that looks complete."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([cell(h) for h in sheet.headers])
-    for row in _csv_rows(sheet, progress):
-        yield writer.writerow(row)
+    yield encodable("\ufeff" + writer.writerow([cell(h) for h in headers]))
+    written = 0
+    try:
+        for row in rows:
+            yield encodable(writer.writerow(row))
+            written += 1
+    except Exception:
+        logger.exception("A streamed CSV failed after %s rows", written)
+        yield writer.writerow([incomplete_notice(written)])
+        raise
+
+
+def incomplete_notice(written: int) -> str:
+    return gettext(
+        "EXPORT INCOMPLETE: an error stopped it after %(rows)s rows. Do not use this file; "
+        "download it again."
+    ) % {"rows": written}
+
+
+def csv_lines(sheet: Sheet, progress: Progress | None = None) -> Iterator[str]:
+    """The sheet as CSV lines (header first), for a streamed response (see csv_stream).
+    Raises RowCountMismatch at the end if the rows do not match the expected count."""
+    return csv_stream(sheet.headers, _csv_rows(sheet, progress))
 
 
 def _cycle_collection_paused(write: Callable) -> Callable:
@@ -196,7 +249,8 @@ def _cycle_collection_paused(write: Callable) -> Callable:
 def write_csv(sheets: list[Sheet], out: IO[bytes], progress: Progress | None = None) -> int:
     """Write the first sheet as UTF-8 CSV (with BOM, for spreadsheets); return its row count."""
     sheet = sheets[0]
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    # "ignore" drops lone surrogates, the only text UTF-8 cannot encode.
+    text = io.TextIOWrapper(out, encoding="utf-8", errors="ignore", newline="")
     text.write("\ufeff")
     writer = csv.writer(text)
     writer.writerow([cell(h) for h in sheet.headers])
@@ -240,7 +294,7 @@ def write_xlsx(sheets: list[Sheet], out: IO[bytes], progress: Progress | None = 
 
 
 def _sheet_title(title: str, index: int) -> str:
-    cleaned = re.sub(r"[\[\]:*?/\\]", "_", title).strip("'")[:31]
+    cleaned = re.sub(r"[\[\]:*?/\\]", "_", " ".join(clean_text(title).split())).strip("'")[:31]
     return cleaned or f"Sheet{index + 1}"
 
 
