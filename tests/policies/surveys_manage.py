@@ -31,6 +31,7 @@ POLICY = {
     "surveys:campaign-invite": (_campaign, private(405)),
     "surveys:campaign-dashboard": (_campaign, STAFF),
     "surveys:campaign-dashboard-geojson": (_campaign, STAFF),
+    "surveys:campaign-exports": (_campaign, STAFF),
     "surveys:review-queue": (None, STAFF),
     "surveys:review-bulk": (None, private(405)),
     "surveys:review-detail": (_response, STAFF),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approdo.core.forms import StyledFormMixin
 from approdo.organizations.models import Organization
+from approdo.reports.models import Format
 from approdo.surveys.models import Campaign, SurveyResponse
 from approdo.territory.models import ASL, Zona
 
@@ -246,3 +247,40 @@ class ReviewFilterForm(StyledFormMixin, forms.Form):
         if data.get("asl"):
             responses = responses.seated_in(asl=data["asl"])
         return responses
+
+
+class ResponseExportForm(StyledFormMixin, forms.Form):
+    """What a coordinator or analyst chooses before exporting a campaign's responses: the
+    parameters of the "survey_responses" dataset (see surveys/exports.py)."""
+
+    fmt = forms.ChoiceField(label=_("File format"), choices=Format.choices, initial=Format.XLSX)
+    labels = forms.ChoiceField(
+        label=_("Answers as"),
+        choices=[
+            ("codes", _("Codes, as in the XLSForm (for analysis software)")),
+            ("labels", _("Labels, as people read them")),
+        ],
+        initial="codes",
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the labels"),
+        required=False,
+        help_text=_("Used when answers are exported as labels."),
+    )
+    drafts = forms.BooleanField(label=_("Include drafts not sent yet"), required=False)
+
+    def __init__(self, *args, languages: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("The questionnaire's default language")),
+            *[(language, language) for language in languages],
+        ]
+
+    def params(self, campaign: Campaign) -> dict:
+        data = self.cleaned_data
+        return {
+            "campaign": campaign.slug,
+            "labels": data["labels"],
+            "language": data["language"],
+            "drafts": "yes" if data["drafts"] else "",
+        }

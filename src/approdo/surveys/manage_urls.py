@@ -29,6 +29,7 @@ urlpatterns = [
     path("gestione/<slug:slug>/pubblica/", views.campaign_publish, name="campaign-publish"),
     path("gestione/<slug:slug>/invita/", views.campaign_invite, name="campaign-invite"),
     path("gestione/<slug:slug>/cruscotto/", views.campaign_dashboard, name="campaign-dashboard"),
+    path("gestione/<slug:slug>/esportazioni/", views.campaign_exports, name="campaign-exports"),
     path(
         "gestione/<slug:slug>/cruscotto/zone.geojson",
         views.campaign_dashboard_geojson,

@@ -13,12 +13,16 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
+from approdo.core.background import runs_in_background
 from approdo.core.models import HistoryEntry
 from approdo.organizations import permissions
-from approdo.surveys import actions
+from approdo.reports.actions import request_export
+from approdo.reports.models import Export
+from approdo.surveys import actions, review_panels
 from approdo.surveys.expressions import text_in
 from approdo.surveys.manage_forms import (
     BulkReviewForm,
@@ -27,6 +31,7 @@ from approdo.surveys.manage_forms import (
     CommentForm,
     InviteForm,
     ReopenForm,
+    ResponseExportForm,
     ReviewFilterForm,
     ReviewForm,
     VersionUploadForm,
@@ -232,10 +237,27 @@ def campaign_invite(request, slug):
     except actions.SurveyError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request, _("Invitations sent to %(count)s organisations.") % {"count": len(invited)}
-        )
+        messages.success(request, _invitations_message(len(invited)))
     return redirect("surveys:campaign-detail", slug=campaign.slug)
+
+
+def _invitations_message(count: int) -> str:
+    """What happened to the invitation e-mails: sent, waiting for the worker, or none due."""
+    if not count:
+        return _("Every organisation of the audience was already invited: no e-mail was sent.")
+    if runs_in_background():
+        return ngettext(
+            "Invitation to %(count)s organisation queued: the background worker sends the "
+            "e-mails within a few minutes.",
+            "Invitations to %(count)s organisations queued: the background worker sends the "
+            "e-mails within a few minutes.",
+            count,
+        ) % {"count": count}
+    return ngettext(
+        "Invitation e-mails sent to %(count)s organisation.",
+        "Invitation e-mails sent to %(count)s organisations.",
+        count,
+    ) % {"count": count}
 
 
 @require_safe
@@ -281,6 +303,58 @@ def campaign_dashboard_geojson(request, slug):
     return JsonResponse(
         {"type": "FeatureCollection", "features": features}, content_type="application/geo+json"
     )
+
+
+EXPORT_DATASET = "survey_responses"
+EXPORTS_SHOWN = 20
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def campaign_exports(request, slug):
+    """Export the campaign's responses in the background (format, codes or labels, language)
+    and follow the export jobs: staff who read everything; each sees the jobs they may see."""
+    _check_can_read(request.user)
+    campaign = get_object_or_404(Campaign.objects.select_related("version"), slug=slug)
+    languages = campaign.version.schema.get("languages") or []
+    form = ResponseExportForm(request.POST or None, languages=languages)
+    if request.method == "POST" and form.is_valid():
+        export = request_export(
+            by=request.user,
+            dataset=EXPORT_DATASET,
+            fmt=form.cleaned_data["fmt"],
+            params=form.params(campaign),
+        )
+        export.refresh_from_db()
+        messages.success(request, _export_message(export))
+        return redirect("surveys:campaign-exports", slug=campaign.slug)
+    exports = list(
+        Export.objects.visible_to(request.user)
+        .filter(dataset=EXPORT_DATASET, params__campaign=campaign.slug)
+        .select_related("requested_by")[:EXPORTS_SHOWN]
+    )
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "exports": exports,
+        "pending": any(not export.is_finished for export in exports),
+        "breadcrumbs": _campaign_crumbs(campaign, (_("Export the responses"), None)),
+    }
+    template = "surveys/manage/campaign_exports.html" + ("#jobs" if request.htmx else "")
+    return render(request, template, context, status=422 if form.errors else 200)
+
+
+def _export_message(export: Export) -> str:
+    if export.status == Export.Status.DONE:
+        return _("The file is ready: download it from the list below.")
+    if export.status == Export.Status.FAILED:
+        return _("The export failed: see the reason in the list below.")
+    if runs_in_background():
+        return _(
+            "Export queued: the background worker prepares the file, and the list below "
+            "shows when it is ready."
+        )
+    return _("Export requested.")
 
 
 def _bar_chart(rows: list[tuple], *, top: float | None = None, width: int = 300) -> dict:
@@ -341,6 +415,7 @@ def _review_context(request, response: SurveyResponse, **forms) -> dict:
         "review_form": forms.get("review_form") or ReviewForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "panels": review_panels.render(request, response),
         "breadcrumbs": [
             _campaigns_crumb(),
             (_("Responses to review"), reverse("surveys:review-queue")),
