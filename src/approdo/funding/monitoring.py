@@ -5,9 +5,7 @@ An indicator value is the figure of one period alone (not a running total); tota
 periods up.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +17,7 @@ from approdo.core.history import record_history
 from approdo.funding.actions import parse_amount
 from approdo.funding.importing import RowError
 from approdo.funding.models import Call, Indicator, IndicatorValue, MonitoringReport, Project
+from approdo.reports import tables
 from approdo.reports.datasets import Sheet
 from approdo.reports.writers import csv_lines
 
@@ -145,19 +144,11 @@ class UploadResult:
 
 
 def read_indicator_csv(data: bytes) -> list[tuple[int, dict]]:
-    text = data.decode("utf-8-sig")
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ValueError(gettext("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    return [
-        (line, {k: _unguarded(v) for k, v in row.items() if k})
-        for line, row in enumerate(reader, start=2)
-    ]
+    """The rows of an indicator values CSV (the shared import reader: standard dialect, comma
+    or semicolon), the export's formula guard undone. ImportFileError (a ValueError) when
+    the file cannot be read or lacks a column."""
+    rows = tables.read_rows(data, "indicator-values.csv", CSV_COLUMNS)
+    return [(line, {k: _unguarded(v) for k, v in row.items()}) for line, row in rows]
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from approdo.core.forms import StyledFormMixin
+from approdo.reports import tables
 from approdo.reports.models import Format
 
 
@@ -17,3 +18,16 @@ class ExportForm(StyledFormMixin, forms.Form):
             for key, value in data.items()
             if key.startswith("param_")
         }
+
+
+class ImportFileField(forms.FileField):
+    """A CSV or XLSX file to import, refused when larger than the import reader reads
+    (tables.MAX_BYTES) before anything reads it."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None:
+            try:
+                tables.check_size(value.size)
+            except tables.ImportFileError as error:
+                raise forms.ValidationError(str(error), code="too_large") from error

@@ -112,7 +112,7 @@ def test_cells_are_escaped_in_errors():
     text = "title,lead_name,lead_kind,status\nT,Ente,comune,\x1b[31m" + "x" * 200 + "\n"
     result = importing.import_practices(rows(text))
     reason = result.errors[0].reasons[0]
-    assert "\x1b" not in reason and "\\x1b" in reason
+    assert "\x1b" not in reason and "[31m" in reason  # dropped on reading the file
     assert len(reason) < 150
 
 

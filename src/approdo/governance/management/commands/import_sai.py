@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from approdo.governance import importing
+from approdo.reports.tables import read_path
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
         try:
-            rows = importing.read_rows(path.read_bytes(), path.name)
+            rows = importing.read_rows(read_path(path), path.name)
         except (importing.ImportFileError, UnicodeDecodeError) as error:
             raise CommandError(f"{path}: {error}") from None
         result = importing.import_sai(rows, dry_run=options["dry_run"])

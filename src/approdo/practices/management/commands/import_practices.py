@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from approdo.practices import importing
-from approdo.reports import tables
+from approdo.reports.tables import read_path
 
 
 class Command(BaseCommand):
@@ -22,10 +22,8 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
-        if path.stat().st_size > tables.MAX_BYTES:
-            raise CommandError(f"{path}: larger than {tables.MAX_BYTES // 1024 // 1024} MB.")
         try:
-            rows = importing.read_rows(path.read_bytes(), path.name)
+            rows = importing.read_rows(read_path(path), path.name)
         except importing.ImportFileError as error:
             raise CommandError(f"{path}: {error}") from None
         result = importing.import_practices(rows, dry_run=options["dry_run"])
