@@ -15,7 +15,7 @@ from approdo.funding.models import (
     ReportingDeadline,
 )
 from approdo.organizations.models import Organization
-from approdo.reports import tables
+from approdo.reports.forms import ImportFileField
 from approdo.surveys.models import Campaign
 from approdo.territory.models import Comune, Zona
 
@@ -262,20 +262,14 @@ class ScoreForm(StyledFormMixin, forms.Form):
 
 
 class IndicatorUploadForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
+    file = ImportFileField(
         label=_("CSV file of indicator values"),
         help_text=_("The file downloaded from this page, with the values edited."),
     )
 
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if file.size > tables.MAX_BYTES:
-            raise forms.ValidationError(_("The file is too large."))
-        return file
-
 
 class ProjectImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
+    file = ImportFileField(
         label=_("CSV or XLSX file of projects"),
         help_text=_("Columns as in the projects import guide."),
     )
