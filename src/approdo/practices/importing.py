@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from approdo.core.text import single_line
 from approdo.organizations.models import Organization
 from approdo.practices import actions
 from approdo.practices.models import Practice
@@ -126,6 +127,8 @@ def _check_row(row: dict, lookups: _Lookups) -> tuple[dict, list[str]]:
         reasons.append(gettext("code longer than 40 characters"))
     for name, limit in (("title", 250), ("summary", 1000)):
         clean[name] = row.get(name, "")
+        if name == "title":
+            clean[name] = single_line(clean[name])  # a title is one line
         if len(clean[name]) > limit:
             reasons.append(
                 gettext("%(column)s longer than %(limit)s characters")
