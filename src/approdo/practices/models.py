@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from approdo.core.text import single_line
+
 CONFIRMATION_MONTHS = 12
 
 
@@ -153,6 +155,9 @@ class Practice(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # A title is one line wherever it comes from (forms, imports, the API, the admin):
+        # it becomes e-mail subjects, file names and headings.
+        self.title = single_line(self.title)
         if not self.code:
             self.code = next_code()
             if kwargs.get("update_fields") is not None:
@@ -206,6 +211,10 @@ class PracticeTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice} ({self.language})"
+
+    def save(self, *args, **kwargs):
+        self.title = single_line(self.title)
+        super().save(*args, **kwargs)
 
 
 class PracticeAttachment(models.Model):
