@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from approdo.core.history import diff, record_history, snapshot
+from approdo.core.text import single_line
 from approdo.organizations.models import Organization
 from approdo.practices import search
 from approdo.practices.models import (
@@ -511,7 +512,10 @@ def relay_contact_message(
     )
     context = {"practice": practice, "message": message, "site_name": "Approdo"}
     email_message = EmailMessage(
-        subject=gettext("Message about the practice “%(title)s”") % {"title": practice.title},
+        # One line whatever the stored title holds: a line break would be a header injection.
+        subject=single_line(
+            gettext("Message about the practice “%(title)s”") % {"title": practice.title}
+        ),
         body=render_to_string("practices/contact_email.txt", context),
         to=[recipient],
         reply_to=[email],
