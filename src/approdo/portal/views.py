@@ -1,6 +1,9 @@
+import datetime
+
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -11,7 +14,10 @@ from approdo.organizations import permissions
 from approdo.organizations.models import Invitation, Organization
 from approdo.portal.forms import FeedbackForm
 from approdo.portal.models import FeedbackReport
+from approdo.surveys.rendering import campaign_rows
 from approdo.territory.models import ASL, Comune, Zona
+
+MEMBER_ROLES = frozenset({permissions.ORG_MANAGER, permissions.ORG_MEMBER})
 
 
 @public
@@ -26,10 +32,21 @@ def home(request):
         "organizations": permissions.organizations_of(user).annotate(
             member_count=Count("memberships")
         ),
+        "questionnaires": waiting_questionnaires(user),
         "zone": Zona.objects.filter(pk__in=zona_ids).select_related("asl"),
         "asls": ASL.objects.filter(pk__in=asl_ids),
     }
     return render(request, "portal/home_organization.html", context)
+
+
+def waiting_questionnaires(user) -> list:
+    """The open questionnaires addressed to the user's organisations (as manager or member),
+    nearest deadline first, each with the organisation's responses, latest first."""
+    organizations = list(permissions.organizations_of(user, MEMBER_ROLES))
+    rows = [row for row in campaign_rows(user, organizations) if row.is_open]
+    far = timezone.now() + datetime.timedelta(days=36500)
+    rows.sort(key=lambda row: (row.campaign.closes_at or far, row.campaign.title))
+    return rows
 
 
 def public_figures() -> dict:
