@@ -17,6 +17,7 @@ from approdo.core.decorators import public
 from approdo.practices import facets, permissions, similar
 from approdo.practices.models import Practice, territory_prefetches
 from approdo.reports.writers import cells, csv_stream, xml_cell
+from approdo.taxonomy.labels import funding_source_label
 
 PAGE_SIZE = 20
 XLSX_MAX_ROWS = 20000  # larger downloads take the CSV (XLSX is slow to write: NOTES.md)
@@ -85,7 +86,9 @@ def facet_groups(selection: facets.Selection, numbers: dict) -> list[dict]:
         values = [
             {
                 "value": value,
-                "label": labels.get(name, {}).get(value, value),
+                "label": funding_source_label(value)
+                if name == "funding"
+                else labels.get(name, {}).get(value, value),
                 "count": found.get(value, 0),
                 "chosen": selection.is_chosen(name, value),
                 "child": bool(parents.get(value)),
@@ -156,7 +159,7 @@ def catalogue_map(request):
     from approdo.territory.models import Zona
 
     selection = facets.Selection.from_query(request.GET)
-    found = facets.counts(selection)["zone"]
+    found = facets.find(selection, limit=0).counts["zone"]
     features = []
     zone = Zona.objects.filter(slug__in=found, geometry__isnull=False).values_list(
         "slug", "name", "geometry"
@@ -305,7 +308,7 @@ def row_of(practice: Practice, base_url: str) -> list:
         "; ".join(comune.name for comune in practice.comuni.all()),
         "; ".join(str(action) for action in practice.actions.all()),
         "; ".join(str(target) for target in practice.targets.all()),
-        "; ".join(str(source) for source in practice.funding_sources or []),
+        "; ".join(funding_source_label(source) for source in practice.funding_sources or []),
         practice.results,
         practice.confirmed_at,
         timezone.localtime(practice.published_at).date(),
@@ -316,7 +319,7 @@ def row_of(practice: Practice, base_url: str) -> list:
 def export_rows(selection: facets.Selection, base_url: str):
     """Header, then one row per published practice of the selection (public fields only)."""
     yield [str(label) for label in COLUMNS]
-    queryset = facets.filtered(selection).order_by("title", "pk")
+    queryset = facets.matching(selection).order_by("title", "pk")
     queryset = queryset.select_related("lead_organization").prefetch_related(
         "partners", *territory_prefetches(), "actions", "targets"
     )
@@ -352,7 +355,7 @@ def export_xlsx(request):
     from openpyxl import Workbook
 
     selection = facets.Selection.from_query(request.GET)
-    total = facets.filtered(selection).count()
+    total = facets.matching(selection).count()
     if total > XLSX_MAX_ROWS:
         context = {
             "total": total,

@@ -1,28 +1,22 @@
 """Facets of the catalogue: what each published practice is filed under, the reader's
 selection (from the URL), and the counts.
 
-Every facet value of a practice is one row of `practices_facet`, written by search.reindex
-and read into bitmaps (bitmaps.py) for the searches; `filtered` states the same selection in
-SQL for the downloads. Values of one facet combine with OR, facets combine with AND. A
-facet's counts apply every other facet of the selection (not its own), so each count says how
-many practices the reader would get by adding that value. A target group counts a practice
-once when it has the group or any of its children.
+Every facet value of a published practice is one `Facet` row, written by search.reindex.
+`find` is the one search of the catalogue: `matching` states the selection as a queryset
+(words through the full-text index, each facet as an indexed subquery), the counts are one
+GROUP BY over the facet rows. Values of one facet combine with OR, facets combine with AND. A
+target group counts a practice once when it has the group or any of its children.
 """
-# SQL here interpolates only placeholders ("%s, %s") and fixed column names; every value
-# is a query parameter.
-# ruff: noqa: S608, S611
 
 import datetime
-import time
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from approdo.practices import bitmaps, search
+from approdo.practices import search
 
 FACETS = {
     "asl": _("ASL"),
@@ -105,16 +99,12 @@ def rows_of(practices: list) -> list[tuple[int, str, str]]:
 
 def values_of_ids(ids: list[int], names: tuple[str, ...]) -> list[tuple[int, str, str]]:
     """(practice id, facet, value) of these practices for the facets `names`, as indexed."""
+    from approdo.practices.models import Facet
+
     if not ids:
         return []
-    marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        # By practice only: with the facet names too, SQLite reads all their rows instead.
-        cursor.execute(
-            f"SELECT practice_id, facet, value FROM practices_facet WHERE practice_id IN ({marks})",
-            ids,
-        )
-        return [row for row in cursor.fetchall() if row[1] in names]
+    rows = Facet.objects.filter(practice_id__in=ids, facet__in=names)
+    return list(rows.values_list("practice_id", "facet", "value"))
 
 
 # -- The reader's selection ----------------------------------------------------------------
@@ -161,25 +151,16 @@ class Selection:
         return value in self.chosen.get(facet, [])
 
 
-def _facet_sql(facet: str, values: list[str]) -> tuple[str, list]:
-    placeholders = ", ".join(["%s"] * len(values))
-    return (
-        f"SELECT practice_id FROM practices_facet WHERE facet = %s AND value IN ({placeholders})",
-        [facet, *values],
-    )
+def matching(selection: Selection, *, without: str | None = None) -> QuerySet:
+    """The published practices of the selection: every word, and for each facet (but
+    `without`) any of its chosen values. What every public path lists, counts and downloads."""
+    from approdo.practices.models import Facet, Practice
 
-
-def filtered(selection: Selection, *, without: str | None = None, text: bool = True) -> QuerySet:
-    """The published practices matching the selection (all facets but `without`; the words
-    too unless `text` is False)."""
-    from approdo.practices.models import Practice
-
-    queryset = Practice.objects.published()
-    if text:
-        queryset = search.matching(queryset, selection.words)
+    queryset = search.matching(Practice.objects.published(), selection.words)
     for facet, values in selection.chosen.items():
         if facet != without:
-            queryset = queryset.filter(pk__in=RawSQL(*_facet_sql(facet, values)))
+            rows = Facet.objects.filter(facet=facet, value__in=values)
+            queryset = queryset.filter(pk__in=rows.values("practice_id"))
     return queryset
 
 
@@ -192,53 +173,52 @@ class Found:
     counts: dict[str, dict[str, int]]
 
 
-def find(selection: Selection, *, limit: int, offset: int = 0, count: bool = True) -> Found:
-    """The published practices of the selection: the database finds the words and ranks the
-    page; the words' matches and the facets are intersected and counted on bitmaps (see
-    bitmaps.py)."""
-    index = bitmaps.current()
-    matched = index.visible()
-    words = selection.words
-    if words:
-        matched &= index.matching(words)
-    chosen = {facet: index.any_of(facet, values) for facet, values in selection.chosen.items()}
-    everything = matched
-    for bits in chosen.values():
-        everything &= bits
+def find(selection: Selection, *, limit: int | None, offset: int = 0, count: bool = True) -> Found:
+    """The catalogue search, for the page, the API, the map and the downloads: one page of
+    ids in the selection's order (all of them with `limit` None), the total and, with `count`,
+    the facet counts. A facet's counts apply every other facet of the selection (not its own),
+    so each count says how many practices the reader would get by adding that value."""
+    everything = matching(selection)
+    total = everything.count()
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
     if count:
-        for facet in FACETS:
-            within = everything
-            if facet in chosen:  # a facet's counts apply every other facet of the selection
-                within = matched
-                for other, bits in chosen.items():
-                    if other != facet:
-                        within &= bits
-            for value, bits in index.values.get(facet, {}).items():
-                if number := (bits & within).bit_count():
-                    counts[facet][value] = number
-    if limit <= 0:
+        for facet, value, number in _count_rows(selection, everything):
+            counts[facet][value] = number
+    if (limit is not None and limit <= 0) or offset >= total:
         ids = []
     elif selection.order == "relevance":
-        ids = search.rank(words, bitmaps.ids_of(everything), limit=limit, offset=offset)
+        ids = search.ranked(selection.words, everything, limit=limit, offset=offset)
     else:
-        ids = index.page(selection.order, everything, limit=limit, offset=offset)
-    return Found(ids, everything.bit_count(), counts)
+        order = ("-published_at", "-pk") if selection.order == "newest" else ("title", "pk")
+        page = everything.order_by(*order).values_list("pk", flat=True)
+        ids = list(page[offset : None if limit is None else offset + limit])
+    return Found(ids, total, counts)
 
 
-def ordered_ids(selection: Selection, *, limit: int, offset: int = 0) -> list[int]:
-    """One page of the ids matching the selection, in the selection's order."""
-    return find(selection, limit=limit, offset=offset, count=False).ids
+def _count_rows(selection: Selection, everything: QuerySet) -> list[tuple[str, str, int]]:
+    """(facet, value, practices) in one statement: the facets nobody chose counted over
+    `everything`, each chosen facet over the selection without its own values."""
+    from approdo.practices.models import Facet
 
+    def grouped(rows):
+        return (
+            rows.values("facet", "value")
+            .annotate(n=Count("pk"))
+            .values_list("facet", "value", "n")
+            .order_by()
+        )
 
-def counts(selection: Selection) -> dict[str, dict[str, int]]:
-    """{facet: {value: number of practices}} for the selection (see the module docstring)."""
-    return find(selection, limit=0).counts
+    free = [name for name in FACETS if name not in selection.chosen]
+    parts = [grouped(Facet.objects.filter(facet__in=free, practice__in=everything.values("pk")))]
+    for facet in selection.chosen:
+        within = matching(selection, without=facet).values("pk")
+        parts.append(grouped(Facet.objects.filter(facet=facet, practice__in=within)))
+    first, *others = parts
+    return list(first.union(*others, all=True)) if others else list(first)
 
 
 # -- Labels --------------------------------------------------------------------------------
 
-_LABELS: dict[str, tuple[float, dict]] = {}
 LABELS_SECONDS = 60  # territory and taxonomy labels change rarely: re-read once a minute
 
 
@@ -247,13 +227,8 @@ def labels() -> dict[str, dict[str, str]]:
     in the active language. Targets list each group followed by its children."""
     from django.utils.translation import get_language
 
-    key = get_language() or ""
-    cached = _LABELS.get(key)
-    if cached and time.monotonic() - cached[0] < LABELS_SECONDS:
-        return cached[1]
-    value = _read_labels()
-    _LABELS[key] = (time.monotonic(), value)
-    return value
+    key = f"practices:facet-labels:{get_language() or ''}"
+    return cache.get_or_set(key, _read_labels, LABELS_SECONDS)
 
 
 def _read_labels() -> dict[str, dict[str, str]]:

@@ -169,6 +169,12 @@ class Practice(models.Model):
         return self.published_at is not None and self.published_at <= timezone.now()
 
     @property
+    def contact_address(self) -> str:
+        """Where messages from readers go: the practice's contact, else its lead
+        organisation's address; "" when there is none (then nobody can be contacted)."""
+        return self.contact_email or self.lead_organization.email
+
+    @property
     def needs_reconfirmation(self) -> bool:
         return self.confirmed_at is None or self.confirmed_at < confirmation_limit()
 
@@ -177,6 +183,28 @@ class Practice(models.Model):
         from approdo.territory.models import zona_ids_of
 
         self.zone.add(*zona_ids_of(self.comuni.values_list("pk", flat=True)))
+
+
+class Facet(models.Model):
+    """One value a published practice is filed under ("zone" = "pratese", "year" = "2024"...):
+    the rows the catalogue filters and counts on, written by search.reindex (see facets.py)."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=150)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "facet", "value"], name="practices_facet_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["facet", "value", "practice"], name="practices_facet_value")
+        ]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}"
 
 
 def next_code(year: int | None = None) -> str:
@@ -386,6 +414,24 @@ class FieldMapping(models.Model):
 
     def __str__(self) -> str:
         return str(self.questionnaire)
+
+    def questions(self) -> list[str]:
+        """The questions the mapping reads: the consent question, then each rule's."""
+        names = [self.consent_question, *(rule.get("question") for rule in self.rules)]
+        return list(dict.fromkeys(name for name in names if name))
+
+    def unmatched_in(self, schema: dict) -> list[str]:
+        """The questions the mapping reads that the form `schema` (a questionnaire
+        version's) does not have, by name."""
+        names = question_names(schema)
+        return [name for name in self.questions() if name not in names]
+
+
+def question_names(schema: dict) -> set[str]:
+    """The names of every question, group and repeat of a questionnaire version's schema."""
+    from approdo.surveys.xlsform import walk
+
+    return {element["name"] for element in walk(schema.get("children", [])) if element.get("name")}
 
 
 class ContactMessage(models.Model):

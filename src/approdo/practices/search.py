@@ -6,22 +6,19 @@ The databases only ever see these pre-stemmed ASCII words, so SQLite FTS5 and a 
 tsvector (`simple` configuration) match exactly the same practices. Queries are built from
 these safe words only: no user text reaches a MATCH or a tsquery expression.
 
-The tables (migrations 0002 and 0003) are `practices_search` (title ranked above body: two
-columns of an FTS5 table on SQLite, weights A and B of one tsvector on PostgreSQL),
-`practices_facet` (one row per practice, facet and value: see facets.py) and
-`practices_index_stamp` (see bitmaps.py). `reindex(ids)` refreshes them after every write; only
-practices with a publication date have rows, and what the public gets is also filtered on
-publication (`Practice.objects.published()` or `bitmaps.FacetIndex.visible`).
+The text table (migrations 0002 and 0003) is `practices_search`: title ranked above body, two
+columns of an FTS5 table on SQLite, weights A and B of one tsvector on PostgreSQL. With the
+facet rows (the `Facet` model, see facets.py) it is refreshed by `reindex(ids)` after every
+write; only practices with a publication date have rows, and what the public gets is also
+filtered on publication (`Practice.objects.published()`).
 """
 # SQL here interpolates only placeholders ("%s, %s") and fixed column names; every value
 # is a query parameter.
 # ruff: noqa: S608, S611
 
 import functools
-import json
 import re
 import unicodedata
-import uuid
 from collections.abc import Iterable
 
 import Stemmer
@@ -111,73 +108,32 @@ def matching(queryset: QuerySet, words: list[str]) -> QuerySet:
     return queryset.filter(pk__in=RawSQL(sql, params))
 
 
-def matching_ids(words: list[str]) -> list[int]:
-    """The ids of the indexed practices having every word (not filtered on publication)."""
-    sql, params = match_sql(words)
-    if not _is_postgres():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
-    sql = "SELECT array_agg(practice_id) FROM (" + sql + ") matched"
-    with transaction.atomic(), connection.cursor() as cursor:
-        if not connection.savepoint_ids:  # our own transaction: SET LOCAL ends with it
-            # For a word in most documents the planner prefers reading every row and testing
-            # its tsvector (seconds at 100,000 practices) to the GIN index and the heap rows
-            # it points to (tens of milliseconds).
-            cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0] or []
-
-
-def rank(words: list[str], ids: list[int], *, limit: int, offset: int = 0) -> list[int]:
-    """`limit` of these practices (all having every word) from `offset`, best match first
-    (title above body), ties broken by id so that both databases give the same order."""
-    if not ids:
-        return []
-    if _is_postgres():
-        sql = (
-            "SELECT practice_id FROM practices_search, to_tsquery('simple', %s) query "
-            "WHERE practice_id = ANY(%s) AND document @@ query "
-            "ORDER BY ts_rank('{0.1, 0.2, 0.4, 1.0}', document, query) DESC, practice_id "
-            "LIMIT %s OFFSET %s"
-        )
-        params = [_tsquery(words), ids, limit, offset]
-    else:
-        # `+rowid`: FTS5 given the ids would look each one up and count the word's matches
-        # again for its bm25 every time (seconds at 100,000 practices); without, it reads the
-        # word's matches once and scores only the listed ones.
-        sql = (
-            "SELECT rowid FROM practices_search WHERE practices_search MATCH %s "
-            "AND +rowid IN (SELECT value FROM json_each(%s)) "
-            f"ORDER BY bm25(practices_search, {TITLE_WEIGHT}, {BODY_WEIGHT}), rowid "
-            "LIMIT %s OFFSET %s"
-        )
-        params = [_fts_query(words), json.dumps(ids), limit, offset]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
-
-
-def ranked_sql(words: list[str], within: QuerySet, *, limit: int) -> tuple[str, list]:
-    """One statement giving the first `limit` practices of `within` having every word, best
-    first: the search as plain SQL, which the benchmark times against the catalogue and the
-    tests compare with `rank`."""
+def ranked(words: list[str], within: QuerySet, *, limit: int | None, offset: int = 0) -> list[int]:
+    """`limit` ids of `within` (practices having every word) from `offset`, best match
+    first (title above body), ties broken by id so that both databases give the same order."""
     inner, inner_params = within.order_by().values("pk").query.sql_with_params()
     if _is_postgres():
         sql = (
             "SELECT practice_id FROM practices_search, to_tsquery('simple', %s) query "
             "WHERE document @@ query AND practice_id IN (" + inner + ") "
-            "ORDER BY ts_rank('{0.1, 0.2, 0.4, 1.0}', document, query) DESC, practice_id "
-            "LIMIT %s"
+            "ORDER BY ts_rank('{0.1, 0.2, 0.4, 1.0}', document, query) DESC, practice_id"
         )
-        return sql, [_tsquery(words), *inner_params, limit]
-    sql = (  # `+rowid`: see rank()
-        "SELECT rowid FROM practices_search WHERE practices_search MATCH %s "
-        "AND +rowid IN (" + inner + ") "
-        f"ORDER BY bm25(practices_search, {TITLE_WEIGHT}, {BODY_WEIGHT}), rowid "
-        "LIMIT %s"
-    )
-    return sql, [_fts_query(words), *inner_params, limit]
+        params = [_tsquery(words), *inner_params]
+    else:
+        # `+rowid`: FTS5 given the ids would look each one up and count the word's matches
+        # again for its bm25 every time; without, it reads the word's matches once and scores
+        # only the listed ones.
+        sql = (
+            "SELECT rowid FROM practices_search WHERE practices_search MATCH %s "
+            "AND +rowid IN (" + inner + ") "
+            f"ORDER BY bm25(practices_search, {TITLE_WEIGHT}, {BODY_WEIGHT}), rowid"
+        )
+        params = [_fts_query(words), *inner_params]
+    sql += " LIMIT %s OFFSET %s"
+    params += [-1 if limit is None and not _is_postgres() else limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def indexed_terms(practice_ids: Iterable[int]) -> dict[int, tuple[set[str], set[str]]]:
@@ -233,7 +189,7 @@ def reindex(practice_ids: Iterable[int]) -> None:
     """Refresh the index rows of these practices (after any write): published practices get
     their text and facet rows, the others lose theirs."""
     from approdo.practices import facets
-    from approdo.practices.models import Practice, territory_prefetches
+    from approdo.practices.models import Facet, Practice, territory_prefetches
 
     ids = list({int(pk) for pk in practice_ids})
     if not ids:
@@ -243,14 +199,14 @@ def reindex(practice_ids: Iterable[int]) -> None:
         .select_related("lead_organization")
         .prefetch_related("partners", *territory_prefetches(), "actions", "targets")
     )
-    facet_rows = facets.rows_of(practices)
+    facet_rows = [
+        Facet(practice_id=pk, facet=facet, value=value)
+        for pk, facet, value in facets.rows_of(practices)
+    ]
     with transaction.atomic():
         _delete(ids)
-        _insert([(practice.pk, *document_of(practice)) for practice in practices], facet_rows)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE practices_index_stamp SET stamp = %s WHERE id = 1", [uuid.uuid4().hex]
-            )
+        _insert([(practice.pk, *document_of(practice)) for practice in practices])
+        Facet.objects.bulk_create(facet_rows, batch_size=500)
 
 
 def rebuild() -> int:
@@ -266,14 +222,18 @@ def rebuild() -> int:
 
 
 def _delete(ids: list[int]) -> None:
+    from approdo.practices.models import Facet
+
     placeholders = ", ".join(["%s"] * len(ids))
     id_column = "practice_id" if _is_postgres() else "rowid"
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM practices_search WHERE {id_column} IN ({placeholders})", ids)
-        cursor.execute(f"DELETE FROM practices_facet WHERE practice_id IN ({placeholders})", ids)
+    Facet.objects.filter(practice_id__in=ids).delete()
 
 
-def _insert(documents: list[tuple[int, str, str]], facet_rows: list[tuple[int, str, str]]):
+def _insert(documents: list[tuple[int, str, str]]) -> None:
+    if not documents:
+        return
     if _is_postgres():
         insert = (
             "INSERT INTO practices_search (practice_id, document) VALUES (%s, "
@@ -283,10 +243,16 @@ def _insert(documents: list[tuple[int, str, str]], facet_rows: list[tuple[int, s
     else:
         insert = "INSERT INTO practices_search (rowid, title, body) VALUES (%s, %s, %s)"
     with connection.cursor() as cursor:
-        if documents:
-            cursor.executemany(insert, documents)
-        if facet_rows:
-            cursor.executemany(
-                "INSERT INTO practices_facet (practice_id, facet, value) VALUES (%s, %s, %s)",
-                facet_rows,
-            )
+        cursor.executemany(insert, documents)
+
+
+def refresh_running() -> int:
+    """Reindex the published practices without an end date, whose year facet grows with the
+    calendar (facets.years_of); run nightly. Returns how many."""
+    from approdo.practices.models import Practice
+
+    running = Practice.objects.filter(published_at__isnull=False, end_date__isnull=True)
+    ids = list(running.values_list("pk", flat=True))
+    for start in range(0, len(ids), 500):
+        reindex(ids[start : start + 500])
+    return len(ids)

@@ -1,21 +1,20 @@
 """Similar practices: shared words, actions and target groups, and the same or a neighbouring
 zona, each suggestion with a one-line reason ("same actions: ...; neighbouring zona").
 
-Candidates come from the facet index (bitmaps.py): the practices sharing the most of the
-practice's actions, target groups and (neighbouring) zone, and those sharing the most of its
-title words and longest body words; they are then scored in Python. Only published practices
-are ever suggested.
+Candidates come from one statement over the facet rows: the published practices sharing the
+most of the practice's actions, target groups and (neighbouring) zone. The few candidates are
+then scored in Python, with the words they share. Only published practices are ever suggested.
 """
 
-import functools
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db.models import Case, FloatField, Q, Sum, Value, When
 from django.utils.translation import gettext
 
-from approdo.practices import bitmaps, facets, search
+from approdo.practices import facets, search
 
 CANDIDATES = 60
-TEXT_WORDS = 12
 WEIGHTS = {"text": 4.0, "action": 1.0, "target": 0.6, "same_zona": 0.8, "neighbour": 0.5}
 MIN_SCORE = 1.0
 
@@ -27,17 +26,21 @@ class Suggestion:
     reason: str
 
 
+NEIGHBOURS_SECONDS = 3600
+
+
 def neighbours() -> dict[str, set[str]]:
     """{zona slug: slugs of the zone sharing a border}, from the boundaries when they are
-    loaded, otherwise the zone of the same ASL. Computed once per process and state."""
+    loaded, otherwise the zone of the same ASL. Kept an hour in the shared cache, per state
+    of the boundaries."""
     from approdo.territory.models import Zona
 
     with_boundary = Zona.objects.filter(geometry__isnull=False).count()
-    return _neighbours(with_boundary, Zona.objects.count())
+    key = f"practices:zona-neighbours:{with_boundary}:{Zona.objects.count()}"
+    return cache.get_or_set(key, lambda: _neighbours(with_boundary), NEIGHBOURS_SECONDS)
 
 
-@functools.lru_cache(maxsize=2)
-def _neighbours(with_boundary: int, total: int) -> dict[str, set[str]]:
+def _neighbours(with_boundary: int) -> dict[str, set[str]]:
     from approdo.territory.models import Zona
 
     result: dict[str, set[str]] = {}
@@ -76,6 +79,33 @@ def _facet_rows(ids: list[int]) -> dict[int, dict[str, set[str]]]:
     return result
 
 
+def _candidates(own: dict[str, set[str]], nearby: set[str], published) -> list[int]:
+    """The published practices sharing the most facet rows with `own`, weighted as _score."""
+    from approdo.practices.models import Facet
+
+    zone = own.get("zone", set())
+    shared = (
+        Q(facet="action", value__in=own.get("action", set()))
+        | Q(facet="target", value__in=own.get("target", set()))
+        | Q(facet="zone", value__in=zone | nearby)
+    )
+    weight = Case(
+        When(facet="action", then=Value(WEIGHTS["action"])),
+        When(facet="target", then=Value(WEIGHTS["target"])),
+        When(value__in=zone, then=Value(WEIGHTS["same_zona"])),
+        default=Value(WEIGHTS["neighbour"]),
+        output_field=FloatField(),
+    )
+    rows = (
+        Facet.objects.filter(shared, practice__in=published.values("pk"))
+        .values("practice_id")
+        .annotate(score=Sum(weight))
+        .order_by("-score", "practice_id")
+        .values_list("practice_id", flat=True)
+    )
+    return list(rows[:CANDIDATES])
+
+
 def similar_to(practice, *, limit: int = 5) -> list[Suggestion]:
     """Up to `limit` published practices like `practice`, best first, with their reasons."""
     from approdo.practices.models import Practice
@@ -91,24 +121,7 @@ def similar_to(practice, *, limit: int = 5) -> list[Suggestion]:
     nearby = set().union(*(zona_neighbours.get(z, set()) for z in own.get("zone", set())))
 
     published = Practice.objects.published().exclude(pk=practice.pk)
-    index = bitmaps.current()
-    others = index.visible() & ~(1 << practice.pk)
-    # Title words first, then the longest body words (long stems are the more specific ones).
-    words = sorted(own_terms[0]) + sorted(own_terms[1] - own_terms[0], key=lambda w: (-len(w), w))
-    candidates = bitmaps.most_shared(
-        [index.word(word) for word in words[:TEXT_WORDS]], others, limit=CANDIDATES
-    )
-    values = [
-        index.values.get(facet, {}).get(value, 0)
-        for facet, chosen in (
-            ("action", own.get("action", set())),
-            ("target", own.get("target", set())),
-            ("zone", own.get("zone", set()) | nearby),
-        )
-        for value in sorted(chosen)
-    ]
-    candidates += bitmaps.most_shared(values, others, limit=CANDIDATES)
-    candidates = list(dict.fromkeys(candidates))
+    candidates = _candidates(own, nearby, published)
     terms = search.indexed_terms(candidates)
     rows = _facet_rows(candidates)
 
