@@ -241,6 +241,7 @@ LANGUAGES = [
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["approdo.formats"]  # Italian dates in lowercase, without leading zero
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
@@ -309,6 +310,10 @@ EMAIL_BACKEND = env_str(
 TASKS = {
     "default": {"BACKEND": env_str("APPRODO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
+# `approdo worker` writes a heartbeat this often; a worker silent for longer than the second
+# value is reported as not running (/api/v1/status, the admin).
+APPRODO_WORKER_HEARTBEAT_SECONDS = env_int("APPRODO_WORKER_HEARTBEAT_SECONDS", 10)
+APPRODO_WORKER_STALE_SECONDS = env_int("APPRODO_WORKER_STALE_SECONDS", 60)
 
 # REST API.
 REST_FRAMEWORK = {
@@ -323,6 +328,7 @@ REST_FRAMEWORK = {
         "approdo.api.parsers.FormParser",
         "approdo.api.parsers.MultiPartParser",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "approdo.api.negotiation.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "approdo.api.pagination.ItemsPagination",
     "PAGE_SIZE": 50,
@@ -360,6 +366,7 @@ APPRODO_XLSFORM_MAX_BYTES = env_int("APPRODO_XLSFORM_MAX_BYTES", 5 * 1024 * 1024
 APPRODO_XLSFORM_MAX_UNPACKED_BYTES = env_int("APPRODO_XLSFORM_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 APPRODO_XLSFORM_MAX_ROWS = env_int("APPRODO_XLSFORM_MAX_ROWS", 20_000)
 APPRODO_SURVEY_UPLOAD_MAX_BYTES = env_int("APPRODO_SURVEY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+APPRODO_SURVEY_ANSWERS_MAX_BYTES = env_int("APPRODO_SURVEY_ANSWERS_MAX_BYTES", 1024 * 1024)
 # Exports with more rows than this run as background jobs instead of in the request.
 APPRODO_EXPORT_INLINE_MAX_ROWS = env_int("APPRODO_EXPORT_INLINE_MAX_ROWS", 5_000)
 # Published aggregates below these counts read "n.d." (DESIGN 5); the second one applies to

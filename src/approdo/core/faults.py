@@ -32,9 +32,18 @@ _MARK = "_approdo_lost_connection"
 
 
 def is_lost_connection(error: BaseException | None) -> bool:
-    """Whether `error` is a database error that left the connection unusable."""
+    """Whether `error` is a database error that lost the connection (killed, closed, the
+    server away), as opposed to one the connection survives (a lock or statement timeout, a
+    deadlock, SQLite's "database is locked")."""
     if not isinstance(error, (OperationalError, InterfaceError)):
         return False
+    cause = error.__cause__
+    if type(cause).__module__.startswith("psycopg"):
+        # The connection may already be a new one (leaving `atomic` reconnects), so the
+        # error itself tells: no SQLSTATE is a client-side connection failure; class 08 is a
+        # connection exception, 57P01-57P05 the server shutting the connection down.
+        sqlstate = getattr(cause, "sqlstate", None)
+        return sqlstate is None or sqlstate.startswith(("08", "57P"))
     if connection.connection is None:  # closed after the error, or never opened
         return True
     try:

@@ -3,6 +3,7 @@ The real thing (connections killed on PostgreSQL) is in tests/test_faults_postgr
 
 from types import SimpleNamespace
 
+import psycopg
 import pytest
 from django.db import DatabaseError, IntegrityError, OperationalError
 from django.test import Client
@@ -111,3 +112,29 @@ def test_is_lost_connection(monkeypatch, error, wrapper, lost):
     monkeypatch.setattr(faults, "connection", wrapper)
 
     assert faults.is_lost_connection(error) is lost
+
+
+def from_psycopg(cause: Exception) -> OperationalError:
+    """Django's wrapper of a psycopg error, as DatabaseErrorWrapper raises it."""
+    error = OperationalError(str(cause))
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize(
+    ("cause", "lost"),
+    [
+        (psycopg.errors.AdminShutdown("terminating connection"), True),  # pg_terminate_backend
+        (psycopg.OperationalError("consuming input failed: server closed the connection"), True),
+        (psycopg.errors.ConnectionFailure("connection failure"), True),
+        (psycopg.errors.LockNotAvailable("lock timeout"), False),
+        (psycopg.errors.QueryCanceled("statement timeout"), False),
+        (psycopg.errors.DeadlockDetected("deadlock detected"), False),
+    ],
+)
+def test_psycopg_errors_say_whether_the_connection_was_lost(monkeypatch, cause, lost):
+    """Leaving `atomic` after a killed connection opens a new one: the error decides."""
+    monkeypatch.undo()
+    monkeypatch.setattr(faults, "connection", FakeConnection(connection=object(), usable=True))
+
+    assert faults.is_lost_connection(from_psycopg(cause)) is lost
