@@ -27,6 +27,7 @@ POLICY = {
     "practices:update-report-handle": (lambda w: {"pk": w["editorial_report"].pk}, private(405)),
     "practices:mapping-list": (None, STAFF),
     "practices:mapping-edit": (lambda w: {"slug": "policy_mapping"}, regional_only()),
+    "practices:mapping-copy": (lambda w: {"slug": "policy_mapping"}, regional_only()),
     "practices:practice-from-response": (
         lambda w: {"instance_id": "00000000-0000-4000-8000-000000000000"},
         private(405),
@@ -63,7 +64,12 @@ def extend_world(world: dict) -> None:
         by=None, data={"title": "Bozza di policy", "lead_organization": lead}
     )
     published = actions.create_practice(
-        by=None, data={"title": "Pubblicata di policy", "lead_organization": lead}
+        by=None,
+        data={
+            "title": "Pubblicata di policy",
+            "lead_organization": lead,
+            "contact_email": "progetto@policy.example",
+        },
     )
     actions.assess_practice(
         published,

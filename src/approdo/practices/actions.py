@@ -300,6 +300,19 @@ MAPPABLE_FIELDS = [
     "beneficiaries_women",
     "beneficiaries_minors",
 ]
+# Question types a mapping can read (groups and notes hold no answer).
+MAPPED_TYPES = {
+    "text",
+    "integer",
+    "decimal",
+    "date",
+    "select_one",
+    "select_multiple",
+    "repeat",
+    "calculate",
+    "acknowledge",
+    "hidden",
+}
 STATUS_VALUES = {"ongoing": "ongoing", "in_corso": "ongoing", "ended": "ended", "concluso": "ended"}
 
 
@@ -475,6 +488,60 @@ def save_mapping(questionnaire, *, by, consent_question: str, rules: list[dict])
     return mapping
 
 
+@dataclass
+class MappingCopy:
+    """What copying a mapping onto a questionnaire version gives: the rules (in the order of
+    the version's questions), the consent question, the source's questions the version lacks
+    and the version's questions left without a practice field."""
+
+    consent_question: str
+    rules: list[dict]
+    unmatched: list[str]
+    unmapped: list[str]
+
+
+def plan_mapping_copy(
+    source: FieldMapping, schema: dict, current: FieldMapping | None = None
+) -> MappingCopy:
+    """Match the rules of `source` with the questions of `schema` (a questionnaire version's)
+    by name. The rules `current` (the target's own mapping) has for questions the source does
+    not map are kept; its consent question too when the source's is not in `schema`."""
+    from approdo.surveys.xlsform import walk
+
+    order = [e["name"] for e in walk(schema.get("children", [])) if e.get("name")]
+    position = {name: index for index, name in enumerate(order)}
+    copied = {r["question"]: dict(r) for r in source.rules if r.get("question") in position}
+    kept = {
+        r["question"]: dict(r)
+        for r in (current.rules if current else [])
+        if r.get("question") in position and r["question"] not in copied
+    }
+    rules = sorted([*copied.values(), *kept.values()], key=lambda r: position[r["question"]])
+    consent = source.consent_question
+    if consent not in position:
+        consent = current.consent_question if current else ""
+    mapped = {rule["question"] for rule in rules} | {consent}
+    questions = [
+        e["name"] for e in walk(schema.get("children", [])) if e.get("type") in MAPPED_TYPES
+    ]
+    return MappingCopy(
+        consent_question=consent,
+        rules=rules,
+        unmatched=[name for name in source.questions() if name not in position],
+        unmapped=[name for name in questions if name not in mapped],
+    )
+
+
+@transaction.atomic
+def copy_mapping(questionnaire, *, source: FieldMapping, schema: dict, by) -> MappingCopy:
+    """Give `questionnaire` the rules of `source` that match the questions of `schema` (its
+    latest version) by name (see plan_mapping_copy). Callers: editors. Recorded in history."""
+    current = FieldMapping.objects.filter(questionnaire=questionnaire).first()
+    plan = plan_mapping_copy(source, schema, current)
+    save_mapping(questionnaire, by=by, consent_question=plan.consent_question, rules=plan.rules)
+    return plan
+
+
 # --- Contact relay and update reports -----------------------------------------------------
 
 
@@ -504,7 +571,7 @@ def relay_contact_message(
     Practice.objects.select_for_update().filter(pk=practice.pk).first()
     if contact_limit_reached(practice, ip_hash):
         raise PracticeError(gettext("Too many messages: please try again later."))
-    recipient = practice.contact_email or practice.lead_organization.email
+    recipient = practice.contact_address
     if not recipient:
         raise PracticeError(gettext("This practice has no contact to write to."))
     message = ContactMessage.objects.create(

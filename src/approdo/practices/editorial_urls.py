@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("redazione/mappature/", views.mapping_list, name="mapping-list"),
     path("redazione/mappature/<slug:slug>/", views.mapping_edit, name="mapping-edit"),
+    path("redazione/mappature/<slug:slug>/copia/", views.mapping_copy, name="mapping-copy"),
     path(
         "redazione/risposte/<uuid:instance_id>/crea-pratica/",
         views.practice_from_response,

@@ -7,8 +7,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,7 @@ from approdo.practices.forms import (
     AttachmentForm,
     ContactForm,
     ListFilterForm,
+    MappingCopyForm,
     MappingForm,
     PracticeForm,
     ReconfirmForm,
@@ -55,18 +57,7 @@ HISTORY_ACTIONS = {
     "attachment_removed": gettext_lazy("Attachment removed"),
     "update_report_handled": gettext_lazy("Update report handled"),
 }
-QUESTION_TYPES = {
-    "text",
-    "integer",
-    "decimal",
-    "date",
-    "select_one",
-    "select_multiple",
-    "repeat",
-    "calculate",
-    "acknowledge",
-    "hidden",
-}
+QUESTION_TYPES = actions.MAPPED_TYPES
 
 
 def _history(obj) -> list:
@@ -398,9 +389,12 @@ def mapping_edit(request, slug):
         )
         messages.success(request, _("Field mapping saved."))
         return redirect("practices:mapping-list")
+    version = questionnaire.versions.order_by("-number").first()
     context = {
         "form": form,
         "questionnaire": questionnaire,
+        # Rules for questions the latest version no longer has are dropped when saving.
+        "unmatched": mapping.unmatched_in(version.schema) if mapping and version else [],
         "breadcrumbs": [
             _list_crumb(),
             (_("From responses to practices"), reverse("practices:mapping-list")),
@@ -408,6 +402,96 @@ def mapping_edit(request, slug):
         ],
     }
     return render(request, "practices/editorial/mapping_form.html", context)
+
+
+def response_panel(request, response: SurveyResponse) -> str:
+    """The "practice draft" section of a response's review page (registered with
+    surveys.review_panels): the practice made from it, or the button that makes one from a
+    validated response, or why it cannot (no mapping, no consent to publish)."""
+    if not rules.can_read_editorial(request.user):
+        return ""
+    practice = Practice.objects.filter(source_response=response).only("code", "title").first()
+    if practice is None and response.status != SurveyResponse.Status.VALIDATED:
+        return ""
+    mapping = FieldMapping.objects.filter(
+        questionnaire_id=response.version.questionnaire_id
+    ).first()
+    context = {
+        "response": response,
+        "practice": practice,
+        "questionnaire": response.version.questionnaire,
+        "mapping": mapping,
+        "consented": mapping is not None
+        and actions.consented_parts(mapping, response.answers or {}) is not None,
+        "unmatched": mapping.unmatched_in(response.version.schema) if mapping else [],
+        "can_edit": rules.can_edit(request.user),
+    }
+    return render_to_string("practices/editorial/_response_panel.html", context, request)
+
+
+def _latest_version(questionnaire: Questionnaire):
+    version = questionnaire.versions.order_by("-number").first()
+    if version is None:
+        raise Http404
+    return version
+
+
+@require_http_methods(["GET", "POST"])
+def mapping_copy(request, slug):
+    """Copy another questionnaire's field mapping onto this one, question by question name;
+    a GET with `source` previews the copy and lists the fields that do not match."""
+    rules.check_can_edit(request.user)
+    questionnaire = get_object_or_404(Questionnaire, slug=slug)
+    version = _latest_version(questionnaire)
+    data = request.POST if request.method == "POST" else request.GET
+    form = MappingCopyForm(data if "source" in data else None, questionnaire=questionnaire)
+    plan = None
+    if form.is_valid():
+        source = form.cleaned_data["source"]
+        if request.method == "POST":
+            plan = actions.copy_mapping(
+                questionnaire, source=source, schema=version.schema, by=request.user
+            )
+            _report_mapping_copy(request, source, plan)
+            return redirect("practices:mapping-edit", slug=questionnaire.slug)
+        current = FieldMapping.objects.filter(questionnaire=questionnaire).first()
+        plan = actions.plan_mapping_copy(source, version.schema, current)
+    context = {
+        "form": form,
+        "plan": plan,
+        "questionnaire": questionnaire,
+        "version": version,
+        "source": form.cleaned_data["source"] if plan else None,
+        "rows": [
+            (r["question"], MappingForm.FIELD_LABELS.get(r["field"], r["field"]), r.get("requires"))
+            for r in (plan.rules if plan else [])
+        ],
+        "has_sources": form.fields["source"].queryset.exists(),
+        "breadcrumbs": [
+            _list_crumb(),
+            (_("From responses to practices"), reverse("practices:mapping-list")),
+            (questionnaire.title, reverse("practices:mapping-edit", args=[questionnaire.slug])),
+            (_("Copy a mapping"), None),
+        ],
+    }
+    status = 422 if form.errors else 200
+    return render(request, "practices/editorial/mapping_copy.html", context, status=status)
+
+
+def _report_mapping_copy(request, source: FieldMapping, plan: actions.MappingCopy) -> None:
+    messages.success(
+        request,
+        _("Field mapping copied from “%(title)s”: %(count)s rules.")
+        % {"title": source.questionnaire.title, "count": len(plan.rules)},
+    )
+    if plan.unmatched:
+        messages.warning(
+            request,
+            _("Not found in this questionnaire, so not copied: %(names)s.")
+            % {"names": ", ".join(plan.unmatched)},
+        )
+    if not plan.consent_question:
+        messages.warning(request, _("Choose the consent question before using the mapping."))
 
 
 @require_POST
@@ -423,6 +507,8 @@ def practice_from_response(request, instance_id):
         practice, created = actions.create_practice_from_response(response, by=request.user)
     except actions.PracticeError as error:
         messages.error(request, error.message)
+        if request.POST.get("back") == "review":
+            return redirect("surveys:review-detail", instance_id=response.instance_id)
         return redirect("practices:mapping-list")
     if created:
         messages.success(request, _("Draft practice created from the response."))
@@ -477,6 +563,8 @@ def _practice_url(practice: Practice) -> str | None:
 @require_http_methods(["GET", "POST"])
 def contact(request, code):
     practice = rules.public_practice(code)
+    if not practice.contact_address:
+        raise Http404  # nobody to write to: the practice page offers no contact either
     form = ContactForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

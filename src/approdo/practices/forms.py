@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from approdo.core.forms import StyledFormMixin
 from approdo.organizations.models import Organization
 from approdo.practices.actions import MAPPABLE_FIELDS
-from approdo.practices.models import BeneficiaryCount, Practice, PracticeAssessment
+from approdo.practices.models import (
+    BeneficiaryCount,
+    FieldMapping,
+    Practice,
+    PracticeAssessment,
+)
 from approdo.taxonomy.models import Action, TargetGroup
 from approdo.territory.models import Comune, Zona
 
@@ -393,3 +398,30 @@ class MappingForm(StyledFormMixin, forms.Form):
                 rule["values"] = self._values[name]
             rules.append(rule)
         return rules
+
+
+class MappingSourceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, mapping) -> str:
+        questionnaire = mapping.questionnaire
+        return f"{questionnaire.title} ({questionnaire.slug})"
+
+
+class MappingCopyForm(StyledFormMixin, forms.Form):
+    """The mapping to copy onto a questionnaire: any other questionnaire's."""
+
+    source = MappingSourceChoiceField(
+        label=_("Copy the field mapping of"),
+        queryset=FieldMapping.objects.none(),
+        empty_label=_("Choose a questionnaire"),
+        help_text=_(
+            "Rules are copied for the questions with the same name; the others are listed."
+        ),
+    )
+
+    def __init__(self, *args, questionnaire, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = (
+            FieldMapping.objects.exclude(questionnaire=questionnaire)
+            .select_related("questionnaire")
+            .order_by("questionnaire__title")
+        )
