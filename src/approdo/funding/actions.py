@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from approdo.core.history import diff, record_history, snapshot
+from approdo.funding import permissions
 from approdo.funding.models import (
     Call,
     Milestone,
@@ -200,7 +201,15 @@ def sync_applications(call: Call) -> list[Project]:
 
 @transaction.atomic
 def assign_reviewer(project: Project, reviewer, *, by) -> ReviewAssignment:
-    """Ask `reviewer` to score the application (coordinators). Assigning twice is harmless."""
+    """Ask `reviewer` to score the application (coordinators). Assigning twice is harmless.
+    Raises ReviewError when the evaluation is closed or the person holds a read-only role."""
+    if not permissions.can_be_reviewer(reviewer):
+        raise ReviewError(
+            gettext("%(name)s has a read-only role and cannot review applications.")
+            % {"name": reviewer}
+        )
+    if not project.evaluation_is_open:
+        raise ReviewError(gettext("The evaluation of this application is closed."))
     assignment, created = ReviewAssignment.objects.get_or_create(
         project=project, reviewer=reviewer, defaults={"assigned_by": by}
     )
@@ -219,7 +228,10 @@ def remove_reviewer(assignment: ReviewAssignment, *, by) -> None:
 
 @transaction.atomic
 def declare_no_conflict(assignment: ReviewAssignment, *, by) -> ReviewAssignment:
-    """The reviewer states they have no conflict of interest with the application."""
+    """The reviewer states they have no conflict of interest with the application, while its
+    evaluation is open (else ReviewError)."""
+    if not assignment.project.evaluation_is_open:
+        raise ReviewError(gettext("The evaluation of this application is closed."))
     if assignment.no_conflict_declared_at is None:
         assignment.no_conflict_declared_at = timezone.now()
         assignment.save(update_fields=["no_conflict_declared_at"])
@@ -232,8 +244,11 @@ def save_scores(
     assignment: ReviewAssignment, *, by, scores: dict[int, tuple[Decimal, str]], submit: bool
 ) -> ReviewAssignment:
     """Store the reviewer's score and comment for each criterion (criterion id -> pair);
-    `submit` sends them, after which they no longer change. Only after the declaration."""
+    `submit` sends them, after which they no longer change. Only after the declaration and
+    while the evaluation is open: a closed evaluation is never re-scored (ReviewError)."""
     assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if not assignment.project.evaluation_is_open:
+        raise ReviewError(gettext("The evaluation of this application is closed."))
     if assignment.no_conflict_declared_at is None:
         raise ReviewError(gettext("Declare that you have no conflict of interest first."))
     if assignment.submitted_at is not None:

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from approdo.core.forms import StyledFormMixin
+from approdo.funding import permissions
 from approdo.funding.models import (
     Call,
     CallDocument,
@@ -204,6 +205,13 @@ class AssignReviewerForm(StyledFormMixin, forms.Form):
         user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
         if user is None:
             raise forms.ValidationError(_("Nobody with this e-mail address has an account."))
+        if not permissions.can_be_reviewer(user):
+            raise forms.ValidationError(
+                _(
+                    "This person has a read-only role (analyst or territory officer) and "
+                    "cannot review applications."
+                )
+            )
         return user
 
 

@@ -193,6 +193,10 @@ class Project(models.Model):
         Status.WITHDRAWN: set(),
     }
 
+    # Reviewers declare and score only while the evaluation is open: once the coordinator
+    # closes it (evaluated, funded, not funded) or the application leaves it, nobody re-scores.
+    EVALUATION_OPEN = frozenset({Status.SUBMITTED, Status.ADMISSIBLE})
+
     class Progress(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
         ONGOING = "ongoing", _("Ongoing")
@@ -296,6 +300,10 @@ class Project(models.Model):
     @property
     def is_funded(self) -> bool:
         return self.status == self.Status.FUNDED
+
+    @property
+    def evaluation_is_open(self) -> bool:
+        return self.status in self.EVALUATION_OPEN
 
     @property
     def applicant_status_label(self) -> str:

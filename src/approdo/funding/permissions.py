@@ -11,6 +11,8 @@ from __future__ import annotations
 from approdo.organizations import permissions as org_permissions
 
 APPLICANT_ROLES = frozenset({org_permissions.ORG_MANAGER, org_permissions.ORG_MEMBER})
+# Roles that read without judging: whoever holds one is never asked to score an application.
+READ_ONLY_ROLES = frozenset({org_permissions.ANALYST, org_permissions.TERRITORY_VIEWER})
 
 
 def is_call_manager(user) -> bool:
@@ -43,6 +45,14 @@ def can_see_project(user, project) -> bool:
     if project.lead_id in applicant_organization_ids(user):
         return True
     return is_assigned_reviewer(user, project)
+
+
+def can_be_reviewer(user) -> bool:
+    """Who may be assigned to score applications: any active account (external experts
+    have no role at all) except holders of a read-only role (analysts, territory officers)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return not org_permissions.roles_of(user) & READ_ONLY_ROLES
 
 
 def is_assigned_reviewer(user, project) -> bool:

@@ -128,6 +128,7 @@ def call_detail(request, slug):
         "deadlines": call.reporting_deadlines.all(),
         "can_manage": permissions.is_call_manager(request.user),
         "can_read_all": permissions.can_read_all(request.user),
+        "can_see_statistics": permissions.can_see_call_statistics(request.user, call),
         "can_apply": call.campaign_id is not None and permissions.can_apply(request.user, call),
         "applicant_orgs": applicant_orgs,
         "history": _history(call) if permissions.can_see_history(request.user) else None,
@@ -337,8 +338,12 @@ def project_assign(request, slug, pk):
     project = _project(request, slug, pk)
     form = AssignReviewerForm(request.POST)
     if form.is_valid():
-        actions.assign_reviewer(project, form.cleaned_data["email"], by=request.user)
-        messages.success(request, _("The reviewer has been assigned."))
+        try:
+            actions.assign_reviewer(project, form.cleaned_data["email"], by=request.user)
+        except actions.ReviewError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The reviewer has been assigned."))
     else:
         messages.error(request, " ".join(form.errors.get("email", [])))
     return redirect(project)
@@ -454,7 +459,11 @@ def review_detail(request, pk):
     scores = {s.criterion_id: s for s in assignment.scores.all()}
     conflict_form = NoConflictForm(prefix="coi")
     score_form = ScoreForm(criteria=criteria, scores=scores)
-    if request.method == "POST":
+    status = 200
+    if request.method == "POST" and not project.evaluation_is_open:
+        messages.error(request, _("The evaluation of this application is closed."))
+        status = 409  # a closed evaluation is never re-scored
+    elif request.method == "POST":
         if request.POST.get("step") == "declare":
             conflict_form = NoConflictForm(request.POST, prefix="coi")
             if conflict_form.is_valid():
@@ -489,7 +498,8 @@ def review_detail(request, pk):
             (project.code, None),
         ],
     }
-    status = 200 if not score_form.errors else 422
+    if score_form.errors:
+        status = 422
     return render(request, "funding/workflow/review_detail.html", context, status=status)
 
 
