@@ -249,7 +249,9 @@ def campaign_detail(request, slug: str):
         201: ResponseSerializer,
         200: ResponseSerializer,
         403: OpenApiResponse(description="Not a member, or the organisation is not invited."),
+        404: OpenApiResponse(description="No such campaign, or not published."),
         409: OpenApiResponse(description="Campaign closed, or instance_id used differently."),
+        413: OpenApiResponse(description="The answers are larger than a response may be."),
         422: OpenApiResponse(description="Invalid answers, one entry per field."),
     },
     tags=["surveys"],
@@ -258,6 +260,8 @@ def campaign_detail(request, slug: str):
 @permission_classes([IsAuthenticated])
 def campaign_responses(request, slug: str):
     campaign = _campaign(slug)
+    if not campaign.is_published:  # as for the GET: an unpublished campaign is not there
+        raise Http404
     body = SubmissionSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     data = body.validated_data
@@ -287,6 +291,8 @@ def campaign_responses(request, slug: str):
         )
     except actions.OutsideAudience as error:
         return problem_reply(request, 403, " ".join(error.messages))
+    except actions.AnswersTooLarge as error:
+        return problem_reply(request, 413, " ".join(error.messages))
     except actions.SurveyError as error:  # closed, conflicts, stale revision, one per org
         return problem_reply(request, 409, " ".join(error.messages))
     code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -353,7 +359,6 @@ def _export_params(request, slug: str) -> dict:
         "campaign": slug,
         "labels": query.get("labels", "codes"),
         "language": query.get("language", ""),
-        "drafts": query.get("drafts", ""),
     }
     dataset = SurveyResponses()
     try:
@@ -366,7 +371,11 @@ EXPORT_QUERY = [
     SLUG,
     OpenApiParameter("labels", str, enum=["codes", "labels"], description="Codes (default)."),
     OpenApiParameter("language", str, description="Language of labels, e.g. it or en."),
-    OpenApiParameter("drafts", bool, description="Include drafts (default: no)."),
+    OpenApiParameter(
+        "drafts",
+        bool,
+        description="Ignored: drafts are private to their organisation and never exported.",
+    ),
 ]
 
 

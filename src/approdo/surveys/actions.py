@@ -14,6 +14,8 @@ from django.utils.translation import gettext
 
 from approdo.core import rows
 from approdo.core.history import diff, record_history, snapshot
+from approdo.surveys import answers as answer_cleaning
+from approdo.surveys import signals
 from approdo.surveys.expressions import evaluate_form
 from approdo.surveys.models import (
     Campaign,
@@ -67,6 +69,10 @@ class StaleRevision(SurveyError):
         )
 
 
+class AnswersTooLarge(SurveyError):
+    """The answers are larger than a response may be (APPRODO_SURVEY_ANSWERS_MAX_BYTES)."""
+
+
 class AnswersInvalid(SurveyError):
     """The answers break the form's rules; `errors` maps each question path to a message."""
 
@@ -85,12 +91,17 @@ def import_xlsform(
     opens_at: datetime.datetime | None = None,
     closes_at: datetime.datetime | None = None,
     by=None,
+    publish: bool = True,
+    open_to_all: bool = False,
+    many_responses: bool = False,
 ) -> Campaign:
     """Add an XLSForm as the next version of its questionnaire (identified by the form's
     `form_id`) and point the campaign `campaign_slug` at it, creating the campaign when
-    missing. Responses already started keep their version. For coordinators (the views and
-    the `import-xlsform` command check who calls). Raises FormImportError with every problem;
-    then nothing is created.
+    missing. Responses already started keep their version. A campaign created here is
+    published at once unless `publish` is false; `publish` also publishes an existing one.
+    `open_to_all` and `many_responses` turn these options on (never off). For coordinators
+    (the views and the `import-xlsform` command check who calls). Raises FormImportError
+    with every problem; then nothing is created.
     """
     filename = filename or getattr(file, "name", "") or "form.xlsx"
     result = convert_xlsform(file, filename)
@@ -144,6 +155,9 @@ def import_xlsform(
             version=version,
             opens_at=opens_at or timezone.now(),
             closes_at=closes_at,
+            published_at=timezone.now() if publish else None,
+            open_to_all=open_to_all,
+            many_responses=many_responses,
         )
         _check_dates(campaign)
         campaign.save()
@@ -152,8 +166,16 @@ def import_xlsform(
     changes = {"version": [campaign.version.number, version.number]}
     campaign.version = version
     fields = ["version", "updated_at"]
-    for name, value in (("title", title), ("opens_at", opens_at), ("closes_at", closes_at)):
-        if value is not None:
+    settings_given = (("title", title), ("opens_at", opens_at), ("closes_at", closes_at))
+    settings_given += tuple(
+        (name, True)
+        for name, on in (("open_to_all", open_to_all), ("many_responses", many_responses))
+        if on
+    )
+    if publish and campaign.published_at is None:
+        settings_given += (("published_at", timezone.now()),)
+    for name, value in settings_given:
+        if value is not None and getattr(campaign, name) != value:
             changes[name] = [str(getattr(campaign, name)), str(value)]
             setattr(campaign, name, value)
             fields.append(name)
@@ -217,26 +239,70 @@ def start_response(
     return response
 
 
+def prepared_answers(
+    schema: dict, answers: dict, *, instance_id, keep_problems: bool = False
+) -> dict:
+    """The answers as a store can hold them (answers.clean_answers: known names only, text
+    cleaned, numbers in range or as text, files of this response): AnswersTooLarge when they
+    do not fit, AnswersInvalid for a file answer naming no file of the response, unless
+    `keep_problems` (drafts), where such an answer is left out."""
+    try:
+        cleaned, problems = answer_cleaning.clean_answers(schema, answers, instance_id=instance_id)
+    except answer_cleaning.AnswersTooLarge as error:
+        raise AnswersTooLarge(str(error)) from None
+    if problems and not keep_problems:
+        raise AnswersInvalid(problems)
+    return cleaned
+
+
 @transaction.atomic
-def save_draft(response: SurveyResponse, *, answers: dict, revision: int, by) -> SurveyResponse:
-    """Store the answers of an editable response as they are (no validation: a draft may be
-    incomplete), if `revision` is still the current one; otherwise raise StaleRevision and
-    change nothing. For members of the organisation. Returns the response, refreshed.
+def save_draft(
+    response: SurveyResponse, *, answers: dict, revision: int, by, page: int | None = None
+) -> SurveyResponse:
+    """Store the answers of an editable response (not validated against the form's rules: a
+    draft may be incomplete; but reduced to the form's questions, storable and within the
+    size limit, see prepared_answers), with the page the person is on, if `revision` is
+    still the current one. When someone saved since, the save is refused (StaleRevision,
+    nothing changed) unless the stored answers are the same as these: then there is no
+    conflict and the response is returned as stored. For members of the organisation.
+    Returns the response, refreshed.
     """
     if not response.is_editable:
         raise SurveyError(gettext("This response can no longer be edited."))
     reason = response.closed_reason()
     if reason:
         raise CampaignClosed(reason)
+    cleaned = prepared_answers(
+        response.version.schema, answers, instance_id=response.instance_id, keep_problems=True
+    )
+    changes: dict[str, Any] = {"answers": cleaned, "revision": F("revision") + 1}
+    if page is not None:
+        changes["last_page"] = max(1, min(int(page), 32767))
     updated = SurveyResponse.objects.filter(
         pk=response.pk, revision=revision, status__in=SurveyResponse.EDITABLE
-    ).update(answers=answers, revision=F("revision") + 1, updated_at=timezone.now())
+    ).update(updated_at=timezone.now(), **changes)
     if not updated:
-        current = SurveyResponse.objects.values_list("revision", flat=True).get(pk=response.pk)
+        current, stored = SurveyResponse.objects.values_list("revision", "answers").get(
+            pk=response.pk
+        )
+        if stored == cleaned:  # the same content saved twice (a resend, two tabs): no conflict
+            response.refresh_from_db()
+            return response
         raise StaleRevision(current)
     response.refresh_from_db()
     record_history(response, by=by, action="draft_saved", changes={"revision": [revision, None]})
     return response
+
+
+def remember_page(response: SurveyResponse, page: int) -> None:
+    """Note the page an editable response is on, without a new revision (moving between
+    pages changes no answer), so that the questionnaire opens there again."""
+    page = max(1, min(int(page), 32767))
+    if response.last_page != page:
+        SurveyResponse.objects.filter(pk=response.pk, status__in=SurveyResponse.EDITABLE).update(
+            last_page=page
+        )
+        response.last_page = page
 
 
 def submit_response(
@@ -277,7 +343,7 @@ def _submit_new(campaign, organization, instance_id, answers, by, today) -> Surv
     """The usual case, an id not seen before, without reading first: an id already stored
     fails the insert on its unique constraint."""
     _check_can_answer(campaign, organization)
-    cleaned = _validated(campaign.version.schema, answers, today)
+    cleaned = _validated(campaign.version.schema, answers, today, instance_id)
     _check_one_per_organization(campaign, organization, instance_id)
     return _create_submitted(campaign, campaign.version, organization, instance_id, cleaned, by)
 
@@ -295,6 +361,7 @@ def _create_submitted(campaign, version, organization, instance_id, cleaned, by)
     )
     rows.insert(response)  # the API's submissions: no insert compiled every time
     record_history(response, by=by, action="submitted", changes={"status": [None, "submitted"]})
+    signals.response_submitted.send(sender=SurveyResponse, response=response, by=by)
     return response
 
 
@@ -307,6 +374,7 @@ def _submit(campaign, organization, instance_id, answers, by, today):
         if existing.version_id != version.pk:  # answered on an earlier version
             version = existing.version
         if not existing.is_editable:
+            answers = prepared_answers(version.schema, answers, instance_id=instance_id)
             evaluation = evaluate_form(version.schema, answers, today=today)
             if evaluation.errors or evaluation.cleaned != existing.answers:
                 raise SubmissionConflict(
@@ -314,7 +382,7 @@ def _submit(campaign, organization, instance_id, answers, by, today):
                 )
             return existing, False
     _check_can_answer(campaign, organization, existing)
-    cleaned = _validated(version.schema, answers, today)
+    cleaned = _validated(version.schema, answers, today, instance_id)
     if existing is not None:
         old_status = existing.status
         existing.answers = cleaned
@@ -324,12 +392,16 @@ def _submit(campaign, organization, instance_id, answers, by, today):
         record_history(
             existing, by=by, action="submitted", changes={"status": [old_status, "submitted"]}
         )
+        signals.response_submitted.send(sender=SurveyResponse, response=existing, by=by)
         return existing, False
     _check_one_per_organization(campaign, organization, instance_id)
     return _create_submitted(campaign, version, organization, instance_id, cleaned, by), True
 
 
-def _validated(schema: dict, answers: dict, today: datetime.date | None) -> dict[str, Any]:
+def _validated(
+    schema: dict, answers: dict, today: datetime.date | None, instance_id
+) -> dict[str, Any]:
+    answers = prepared_answers(schema, answers, instance_id=instance_id)
     evaluation = evaluate_form(schema, answers, today=today)
     if evaluation.errors:
         raise AnswersInvalid(evaluation.errors)
@@ -368,6 +440,7 @@ def create_campaign(file: BinaryIO, *, filename: str, slug: str, by, **fields: A
         opens_at=fields.get("opens_at"),
         closes_at=fields.get("closes_at"),
         by=by,
+        publish=False,
     )
     campaign.published_at = None
     for name in CAMPAIGN_FIELDS:
@@ -439,7 +512,9 @@ def publish_campaign(campaign: Campaign, *, by) -> Campaign:
 def upload_campaign_version(campaign: Campaign, file: BinaryIO, *, filename: str, by) -> Campaign:
     """A new XLSForm version for the campaign's questionnaire (same `form_id`). Responses
     already started keep their version. Raises FormImportError; then nothing changes."""
-    return import_xlsform(file, filename=filename, campaign_slug=campaign.slug, by=by)
+    return import_xlsform(
+        file, filename=filename, campaign_slug=campaign.slug, by=by, publish=False
+    )
 
 
 @transaction.atomic

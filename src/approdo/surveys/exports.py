@@ -8,8 +8,10 @@ XLSX and ODS exports add one sheet per repeat, and CSV exports take them from th
 "survey_repeat_rows" dataset (`repeat` parameter), linked by the parent's instance_id.
 
 Parameters: campaign (slug, required), labels ("codes" or "labels"), language (a language
-code such as "it"; the form's default when empty), drafts (include drafts, default no),
-repeat (for survey_repeat_rows).
+code such as "it"; the form's default when empty), repeat (for survey_repeat_rows). Drafts
+are private to their organisation and never exported (a `drafts` parameter is ignored): the
+rows are those `SurveyResponse.objects.visible_to` gives the roles that may export (they read
+every sent response), the same as the review pages show them.
 """
 
 from collections.abc import Iterable, Iterator
@@ -202,12 +204,10 @@ class SurveyResponses(Dataset):
         labels = str(params.get("labels") or "codes")
         if labels not in ("codes", "labels"):
             raise DatasetError(gettext("labels must be “codes” or “labels”."))
-        drafts = str(params.get("drafts", "")).lower() in ("1", "true", "yes", "on")
         return {
             "campaign": slug,
             "labels": labels,
             "language": str(params.get("language") or "")[:20],
-            "drafts": drafts,
             "repeat": str(params.get("repeat") or ""),
         }
 
@@ -219,9 +219,9 @@ class SurveyResponses(Dataset):
         return f"{params['campaign']}-risposte"
 
     def responses(self, campaign: Campaign, params: dict):
-        responses = SurveyResponse.objects.filter(campaign=campaign)
-        if not params.get("drafts"):
-            responses = responses.exclude(status=SurveyResponse.Status.DRAFT)
+        # What visible_to() gives the exporting roles, less their own organisations' drafts
+        # (the export is of the network's responses, not of anybody's work in progress).
+        responses = SurveyResponse.objects.filter(campaign=campaign).sent()
         # Rows added while the export runs are left for the next one: the count holds.
         top = responses.aggregate(top=Max("pk"))["top"] or 0
         return responses.filter(pk__lte=top).order_by("pk")

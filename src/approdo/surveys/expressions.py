@@ -27,6 +27,8 @@ from typing import Any
 from django.utils.translation import gettext
 from lxml import etree
 
+from approdo.core.text import clean_text
+
 ODK_NAMESPACE = "urn:approdo:odk-functions"
 # Non-relevant repeat entries are renamed into this namespace, so paths such as
 # `count(/data/partner)` or `sum(${people})` no longer see them while their own expressions
@@ -34,6 +36,10 @@ ODK_NAMESPACE = "urn:approdo:odk-functions"
 HIDDEN_NAMESPACE = "urn:approdo:non-relevant"
 MAX_PASSES = 20
 REPEAT_LIMIT = 1000
+# Numbers a spreadsheet holds exactly (Excel keeps 15 significant digits): answers are below
+# this in size, larger ones are refused with a field error.
+MAX_NUMBER = 10**15
+_MAX_DIGITS = len(str(MAX_NUMBER)) - 1
 
 _today: contextvars.ContextVar[datetime.date | None] = contextvars.ContextVar(
     "approdo_surveys_today", default=None
@@ -527,6 +533,10 @@ class Evaluator:
             return gettext("Enter a whole number.")
         if kind == "decimal" and not _DECIMAL.match(value):
             return gettext("Enter a number.")
+        if kind in {"integer", "decimal"} and not _in_range(value):
+            return gettext(
+                "Enter a number of at most %(digits)s digits before the decimal point."
+            ) % {"digits": _MAX_DIGITS}
         if kind == "date" and not _valid_date(value):
             return gettext("Enter a date as YYYY-MM-DD.")
         if kind == "time" and not _valid_time(value):
@@ -543,6 +553,39 @@ class Evaluator:
             if any(choice not in allowed for choice in chosen):
                 return gettext("Choose among the options offered.")
         return ""
+
+    def missing_entries(self, nodes: list[_Node]) -> dict[str, str]:
+        """Repeats marked `required` that are relevant but have no relevant entry: one error
+        each, at the repeat's path. (A repeat's relevance and `required` are evaluated from
+        the element that holds it, as `repeat_count` is: with no entry there is no other.)"""
+        base = "/" + self.root.tag
+        containers = [(self.schema.get("children", []), self.root, base)]
+        containers += [
+            (item.element["children"], item.node, item.path)
+            for item in nodes
+            if item.relevant and item.element["type"] in {"group", "repeat"}
+        ]
+        errors: dict[str, str] = {}
+        for elements, parent, path in containers:
+            for element in elements:
+                if element["type"] != "repeat" or not element.get("required"):
+                    continue
+                if next(parent.iterchildren(element["name"]), None) is not None:
+                    continue  # a relevant entry (non-relevant ones are renamed away)
+                context = element["path"].rsplit("/", 1)[0]
+                try:
+                    wanted = all(
+                        _boolean(self._evaluate(element[key], context, parent))
+                        for key in ("relevant", "required")
+                        if element.get(key)
+                    )
+                except ExpressionError:
+                    continue
+                if wanted:
+                    errors[f"{path}/{element['name']}"] = self._text(
+                        element.get("required_message")
+                    ) or gettext("Add at least one entry.")
+        return errors
 
     def allowed_choices(self, element: dict, node, among: list[str] | None = None) -> list[str]:
         """Names of the choices the question offers, after its `choice_filter`; only those
@@ -623,11 +666,12 @@ def evaluate_form(
     """Relevance, calculations, and errors for `answers`, as ODK would find them.
 
     `errors` maps each question path to one message (in `language` when the form has it):
-    missing required answers, wrong types, choices not offered, values outside a range or
-    failing a constraint. `cleaned` holds the answers without the non-relevant ones and with
-    the calculated values, as they are stored on submission. A rule of the form that fails
-    while checking an answer (such as a bad regular expression) is that answer's error; one
-    that fails in a relevance or a calculation raises ExpressionError.
+    missing required answers, wrong types, numbers larger than a spreadsheet holds, choices
+    not offered, values outside a range or failing a constraint, and repeats marked
+    `required` left without an entry. `cleaned` holds the answers without the non-relevant
+    ones and with the calculated values, as they are stored on submission. A rule of the form
+    that fails while checking an answer (such as a bad regular expression) is that answer's
+    error; one that fails in a relevance or a calculation raises ExpressionError.
     """
     token = _today.set(today)
     try:
@@ -649,6 +693,8 @@ def evaluate_form(
                     }
                 if message:
                     evaluation.errors[item.path] = message
+        for path, message in evaluator.missing_entries(nodes).items():
+            evaluation.errors.setdefault(path, message)
         evaluation.cleaned = evaluator.cleaned(nodes)
         return evaluation
     finally:
@@ -736,7 +782,16 @@ def answer_text(value: Any, kind: str) -> str:
         return " ".join(answer_text(item, "text") for item in value)
     if isinstance(value, float):
         return format_number(value)
-    return str(value).strip()
+    # Answers are cleaned where they come in (answers.clean_answers); what was stored before
+    # that still cannot break the XML instance.
+    return clean_text(str(value)).strip()
+
+
+def _in_range(value: str) -> bool:
+    """Whether a number written as `value` (already checked as one) is below MAX_NUMBER in
+    size, counted on its digits (a very long one is never converted)."""
+    whole = value.lstrip("+-").split(".", 1)[0].lstrip("0")
+    return len(whole) <= _MAX_DIGITS
 
 
 def _valid_date(value: str) -> bool:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from approdo.organizations import permissions
@@ -40,8 +40,8 @@ def validate_reminder_days(text: str) -> None:
 CAMPAIGN_STATES = {
     "draft": _("Draft (not published)"),
     "scheduled": _("Scheduled"),
-    "open": _("Open"),
-    "closed": _("Closed"),
+    "open": pgettext_lazy("campaign", "Open"),
+    "closed": pgettext_lazy("campaign", "Closed"),
 }
 
 
@@ -277,14 +277,16 @@ class Campaign(models.Model):
 
 class SurveyResponseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SurveyResponseQuerySet":
-        """Regional roles and analysts see every response; members their organisations'
-        responses (drafts included); territory officers the responses, drafts excluded, of
-        organisations seated in their zona or ASL."""
-        if permissions.can_read_everything(user):
-            return self.all()
+        """Members see their organisations' responses, drafts included; drafts stay private
+        to the organisation: regional roles and analysts see every other response once it is
+        sent, territory officers the sent responses of organisations seated in their zona or
+        ASL. The one rule for pages, files and exports alike."""
         if user is None or not user.is_authenticated:
             return self.none()
-        condition = Q(organization_id__in=permissions.organization_ids_of(user))
+        own = Q(organization_id__in=permissions.organization_ids_of(user))
+        if permissions.can_read_everything(user):
+            return self.filter(own | ~Q(status=SurveyResponse.Status.DRAFT))  # own, or sent()
+        condition = own
         zona_ids, asl_ids = permissions.territory_scope(user)
         if zona_ids or asl_ids:
             from approdo.territory.models import ComuneZona
@@ -296,6 +298,10 @@ class SurveyResponseQuerySet(models.QuerySet):
                 status=SurveyResponse.Status.DRAFT
             )
         return self.filter(condition)
+
+    def sent(self) -> "SurveyResponseQuerySet":
+        """Responses the organisation has sent (every status but draft)."""
+        return self.exclude(status=SurveyResponse.Status.DRAFT)
 
     def reviewable_by(self, user) -> "SurveyResponseQuerySet":
         """Regional administrators and coordinators review every response that was sent
@@ -377,6 +383,11 @@ class SurveyResponse(models.Model):
     )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=1)
+    last_page = models.PositiveSmallIntegerField(
+        _("page last shown"),
+        default=1,
+        help_text=_("Where the questionnaire opens again for the organisation."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

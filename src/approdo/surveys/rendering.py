@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import formats, translation
 from django.utils.translation import gettext
 
+from approdo.core.text import clean_text
 from approdo.surveys import expressions
 from approdo.surveys.expressions import Evaluation, text_in
 
@@ -224,11 +225,12 @@ def read_page(
             continue
         if path not in data:
             continue
+        # Text pasted from elsewhere (Word's \x0b line breaks, NUL) is cleaned as it comes in.
         if kind == "select_multiple":
-            container[name] = " ".join(v for v in data.getlist(path) if v)
+            container[name] = " ".join(clean_text(v) for v in data.getlist(path) if v)
         else:
             values = [v for v in data.getlist(path) if v != ""]
-            container[name] = values[-1].strip() if values else ""
+            container[name] = clean_text(values[-1]).strip() if values else ""
     return result, errors
 
 
@@ -404,6 +406,8 @@ class Item:
             return self.choices[0].id
         if self.widget == "range" and self.choices:
             return self.choices[0].id
+        if self.kind == "repeat" and self.can_add:
+            return f"{self.id}-add"
         return self.id
 
     @property
@@ -513,6 +517,7 @@ def _repeat(context: _Context, element: dict, path: str) -> Item:
         entry.can_remove = context.editable and not fixed
         item.entries.append(entry)
     item.can_add = context.editable and not fixed and count < ENTRY_LIMIT
+    item.error = context.errors.get(path, "")
     return item
 
 

@@ -25,9 +25,11 @@ class ResponseForm:
         self.problem = ""
         self.conflict_at: datetime.datetime | None = None
         self.saved_at: datetime.datetime | None = None
+        self.saved = False  # this request stored the answers (or found them stored already)
         self.editable = response.is_editable and not _closed_reason(response)
         self.evaluate()
-        self.page_number = self._relevant_page(page)
+        # Without a page asked for, the questionnaire opens where the person left it.
+        self.page_number = self._relevant_page(response.last_page if page is None else page)
 
     @property
     def root(self) -> str:
@@ -55,7 +57,17 @@ class ResponseForm:
         )
 
     def page_paths(self) -> set[str]:
-        return {path for path, _e in rendering.page_leaves(self.schema, self.evaluation, self.page)}
+        """The questions on the page, and the repeats on it that have an error (a required
+        repeat without entries)."""
+        paths = {
+            path for path, _e in rendering.page_leaves(self.schema, self.evaluation, self.page)
+        }
+        paths.update(
+            path
+            for path in self.evaluation.errors
+            if path not in paths and rendering.page_of_path(self.pages, path) == self.page_number
+        )
+        return paths
 
     # -- changes --------------------------------------------------------------------------
 
@@ -77,7 +89,6 @@ class ResponseForm:
         elif action.startswith("remove:"):
             answers = rendering.remove_entry(self.schema, answers, action[7:])
         self.answers = answers
-        self._save(data.get("_revision"), by)
         self.evaluate()
         paths = self.page_paths()
         if action == "next":
@@ -93,6 +104,7 @@ class ResponseForm:
                 self.evaluation, self.answers, self.schema, paths, all_errors=False
             )
         self.errors.update(upload_errors)
+        self._save(data.get("_revision"), by)
 
     def _step(self, step: int) -> int:
         return rendering.step_to(self.pages, self.evaluation, self.root, self.page_number, step)
@@ -107,10 +119,15 @@ class ResponseForm:
             self.problem = gettext("This questionnaire can no longer be changed.")
             return
         if self.answers == self.response.answers and revision == self.response.revision:
+            actions.remember_page(self.response, self.page_number)
             return
         try:
             self.response = actions.save_draft(
-                self.response, answers=self.answers, revision=revision, by=by
+                self.response,
+                answers=self.answers,
+                revision=revision,
+                by=by,
+                page=self.page_number,
             )
         except actions.StaleRevision:
             self.response.refresh_from_db(fields=["revision", "updated_at"])
@@ -121,6 +138,7 @@ class ResponseForm:
             return
         self.revision = self.response.revision
         self.saved_at = self.response.updated_at
+        self.saved = True
 
     def submit(self, *, by) -> SurveyResponse | None:
         """Submit the saved answers; on refusal, the errors (all of them) or the reason are
@@ -137,8 +155,7 @@ class ResponseForm:
             )
         except actions.AnswersInvalid as error:
             self.errors = dict(error.errors)
-            first = next(iter(self.errors))
-            self.page_number = rendering.page_of_path(self.pages, first)
+            self.page_number = min(rendering.page_of_path(self.pages, p) for p in self.errors)
             return None
         except actions.SurveyError as error:
             self.problem = " ".join(error.messages)

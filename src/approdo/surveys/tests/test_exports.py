@@ -198,8 +198,10 @@ def test_repeat_rows_dataset_for_csv(responses):
         dataset.clean_params({"campaign": "export-test", "repeat": "nope"})
 
 
-def test_drafts_only_when_asked(responses):
-    assert len(csv_rows(sheets(drafts="1"))) == 4
+def test_drafts_are_never_exported_even_when_asked(responses):
+    """Drafts are private to their organisation: the export has the rows the review pages
+    show its readers (visible_to less drafts), whatever `drafts` says."""
+    assert len(csv_rows(sheets(drafts="1"))) == 3
 
 
 def test_ods_is_a_valid_opendocument_zip(responses):

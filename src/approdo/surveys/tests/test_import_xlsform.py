@@ -56,9 +56,28 @@ def test_command_prints_version_and_question_count(db, tmp_path):
     first = run(str(path), "--campaign", "c1", "--title", "Prima")
     second = run(str(path), "--campaign", "c1")
 
-    assert first.strip() == "Campaign c1: test_form version 1, 2 questions."
-    assert second.strip() == "Campaign c1: test_form version 2, 2 questions."
-    assert Campaign.objects.get().title == "Prima"
+    unpublished = "not published (use --publish)"
+    assert first.strip() == f"Campaign c1: test_form version 1, 2 questions; {unpublished}."
+    assert second.strip() == f"Campaign c1: test_form version 2, 2 questions; {unpublished}."
+    campaign = Campaign.objects.get()
+    assert campaign.title == "Prima"
+    assert not campaign.is_published
+    assert not campaign.open_to_all and not campaign.many_responses
+
+
+def test_command_publishes_and_opens_only_when_asked(db, tmp_path):
+    path = tmp_path / "form.md"
+    path.write_bytes(md_form("| | type | name | label |\n| | text | a | A |"))
+
+    run(str(path), "--campaign", "c2")
+    assert not Campaign.objects.get(slug="c2").is_published
+    out = run(str(path), "--campaign", "c2", "--publish", "--open-to-all", "--many-responses")
+
+    campaign = Campaign.objects.get(slug="c2")
+    assert out.strip().endswith("1 questions; published.")
+    assert campaign.is_published and campaign.open_to_all and campaign.many_responses
+    run(str(path), "--campaign", "c3", "--publish")
+    assert Campaign.objects.get(slug="c3").is_published
 
 
 def test_command_lists_every_problem_and_creates_nothing(db, tmp_path):

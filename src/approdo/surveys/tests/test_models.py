@@ -27,14 +27,14 @@ def visible(user) -> set[int]:
     return set(SurveyResponse.objects.visible_to(user).values_list("pk", flat=True))
 
 
-def test_regional_roles_and_analysts_see_every_response(
+def test_regional_roles_and_analysts_see_every_sent_response_never_drafts(
     responses, regione_admin, anci_coordinator, analyst
 ):
-    every = {r.pk for r in responses.values()}
+    sent = {responses["submitted"].pk}
 
-    assert visible(regione_admin) == every
-    assert visible(anci_coordinator) == every
-    assert visible(analyst) == every
+    assert visible(regione_admin) == sent
+    assert visible(anci_coordinator) == sent
+    assert visible(analyst) == sent
 
 
 def test_members_see_their_organization_responses_drafts_included(

@@ -363,6 +363,8 @@ def test_file_upload_is_stored_and_downloaded_by_members_only(
     assert b"".join(download.streaming_content) == PDF
     assert "relazione-finale.pdf" in download["Content-Disposition"]
     client.force_login(anci_coordinator)
+    assert client.get(url).status_code == 404  # a draft's files stay with the organisation
+    SurveyResponse.objects.filter(pk=every_type.pk).update(status="submitted")
     assert client.get(url).status_code == 200
     client.force_login(coop_member)
     assert client.get(url).status_code == 404
@@ -545,12 +547,14 @@ def test_detail_for_members_regional_roles_and_territory(
     client.force_login(prato_member)
     assert "Comune di Prato" in client.get(url).content.decode()
     client.force_login(anci_coordinator)
-    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 404  # drafts stay with the organisation
     client.force_login(coop_member)
     assert client.get(url).status_code == 404
     client.force_login(zona_officer)
-    assert client.get(url).status_code == 404  # drafts stay with the organisation
+    assert client.get(url).status_code == 404
     SurveyResponse.objects.filter(pk=practice.pk).update(status="submitted")
+    assert client.get(url).status_code == 200
+    client.force_login(anci_coordinator)
     assert client.get(url).status_code == 200
 
 

@@ -1,4 +1,5 @@
-"""`approdo import-xlsform FILE --campaign SLUG`: add a questionnaire version to a campaign."""
+"""`approdo import-xlsform FILE --campaign SLUG [--publish] [--open-to-all] [--many-responses]`:
+add a questionnaire version to a campaign (created unpublished unless --publish)."""
 
 import datetime
 import zoneinfo
@@ -40,6 +41,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--closes", help="Closing date (YYYY-MM-DD: open until the end of that day)."
         )
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="Publish the campaign (a new campaign is otherwise created unpublished, for "
+            "coordinators to preview and publish).",
+        )
+        parser.add_argument(
+            "--open-to-all",
+            action="store_true",
+            help="Address the campaign to every registered organisation.",
+        )
+        parser.add_argument(
+            "--many-responses",
+            action="store_true",
+            help="Let an organisation send more than one response.",
+        )
 
     def handle(self, *args, **options):
         problems = []
@@ -66,11 +83,15 @@ class Command(BaseCommand):
                     title=options["title"],
                     opens_at=moments.get("opens"),
                     closes_at=moments.get("closes"),
+                    publish=options["publish"],
+                    open_to_all=options["open_to_all"],
+                    many_responses=options["many_responses"],
                 )
         except actions.SurveyError as error:
             raise CommandError("\n".join(error.messages)) from None
         version = campaign.version
+        state = "published" if campaign.is_published else "not published (use --publish)"
         self.stdout.write(
             f"Campaign {campaign.slug}: {version.questionnaire.slug} version {version.number}, "
-            f"{version.question_count} questions."
+            f"{version.question_count} questions; {state}."
         )
