@@ -4,7 +4,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from approdo.core import uploads
 from approdo.core.forms import StyledFormMixin
+from approdo.core.uploads import UploadField
 from approdo.funding import permissions
 from approdo.funding.models import (
     Call,
@@ -88,15 +90,16 @@ class CriterionForm(StyledFormMixin, forms.ModelForm):
 
 
 class DocumentForm(StyledFormMixin, forms.ModelForm):
+    file = UploadField(
+        label=_("File"),
+        allowed=uploads.DOCUMENTS,
+        max_bytes=MAX_UPLOAD_BYTES,
+        help_text=_("PDF, office documents, CSV, text or images, at most 10 MB."),
+    )
+
     class Meta:
         model = CallDocument
         fields = ["title", "file"]
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if file.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than the 10 MB allowed."))
-        return file
 
 
 class DeadlineForm(StyledFormMixin, forms.ModelForm):

@@ -4,12 +4,16 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from approdo.core import uploads
 from approdo.core.forms import StyledFormMixin
+from approdo.core.uploads import UploadField
 from approdo.governance.models import FollowUpAction, Meeting, MeetingAttachment, PipelineEntry
 from approdo.governance.pipeline import allowed_targets
 from approdo.organizations import permissions as base
 from approdo.organizations.models import Membership, Organization, User
 from approdo.territory.models import ASL, Comune, Province, Zona
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -156,6 +160,13 @@ FollowUpActionFormSet = inlineformset_factory(
 
 
 class AttachmentForm(StyledFormMixin, forms.ModelForm):
+    file = UploadField(
+        label=_("File"),
+        allowed=uploads.DOCUMENTS,
+        max_bytes=MAX_UPLOAD_BYTES,
+        help_text=_("PDF, office documents, CSV, text or images, at most 10 MB."),
+    )
+
     class Meta:
         model = MeetingAttachment
         fields = ["title", "file"]

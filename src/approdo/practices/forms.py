@@ -5,7 +5,9 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from approdo.core import uploads
 from approdo.core.forms import StyledFormMixin
+from approdo.core.uploads import UploadField
 from approdo.organizations.models import Organization
 from approdo.practices.actions import MAPPABLE_FIELDS
 from approdo.practices.models import (
@@ -253,16 +255,12 @@ class AssessmentForm(StyledFormMixin, forms.ModelForm):
 
 class AttachmentForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title of the attachment"), max_length=250)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, at most 10 MB."))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        if not upload.name.lower().endswith(".pdf") or upload.read(5) != b"%PDF-":
-            raise forms.ValidationError(_("Only PDF files are accepted."))
-        upload.seek(0)
-        return upload
+    file = UploadField(
+        label=_("File"),
+        allowed=uploads.PDF_ONLY,
+        max_bytes=MAX_UPLOAD_BYTES,
+        help_text=_("PDF, at most 10 MB."),
+    )
 
 
 class ListFilterForm(forms.Form):

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import formats, translation
 from django.utils.translation import gettext
 
+from approdo.core import uploads
 from approdo.core.text import clean_text
 from approdo.surveys import expressions
 from approdo.surveys.expressions import Evaluation, text_in
@@ -28,20 +29,9 @@ from approdo.surveys.expressions import Evaluation, text_in
 LONG_CHOICE_LIST = 8
 MAX_RANGE_RADIOS = 11
 ENTRY_LIMIT = 50
-FILE_EXTENSIONS = frozenset(
-    {".pdf", ".odt", ".ods", ".doc", ".docx", ".xls", ".xlsx", ".csv", ".txt"}
-    | {".jpg", ".jpeg", ".png"}
-)
-IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp"})
-# The first bytes of the kinds we can recognise; other allowed kinds are taken as they come.
-SIGNATURES = {
-    ".pdf": (b"%PDF",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".gif": (b"GIF87a", b"GIF89a"),
-    ".webp": (b"RIFF",),
-}
+# The allow-lists and the content check are core's, shared by every upload field.
+FILE_EXTENSIONS = uploads.DOCUMENTS
+IMAGE_EXTENSIONS = uploads.IMAGES
 _INDEX = re.compile(r"^(.*)\[(\d+)\]$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _LEAVES_NOT_POSTED = frozenset({"note", "calculate", "hidden"})
@@ -235,23 +225,9 @@ def read_page(
 
 
 def upload_problem(upload: UploadedFile, kind: str) -> str:
-    limit = settings.APPRODO_SURVEY_UPLOAD_MAX_BYTES
-    suffix = PurePath(upload.name or "").suffix.lower()
+    """Why the answer's file is refused ("" when accepted): core.uploads decides, by content."""
     allowed = IMAGE_EXTENSIONS if kind == "image" else FILE_EXTENSIONS
-    if suffix not in allowed:
-        return gettext("This kind of file is not accepted: use %(kinds)s.") % {
-            "kinds": ", ".join(sorted(s.lstrip(".") for s in allowed))
-        }
-    if upload.size > limit:
-        return gettext("The file is larger than the %(size)s MB allowed.") % {
-            "size": round(limit / 1024 / 1024, 1)
-        }
-    head = upload.read(16)
-    upload.seek(0)
-    signatures = SIGNATURES.get(suffix)
-    if signatures and not head.startswith(signatures):
-        return gettext("The content of the file does not match its name.")
-    return ""
+    return uploads.upload_problem(upload, allowed, settings.APPRODO_SURVEY_UPLOAD_MAX_BYTES)
 
 
 def store_upload(upload: UploadedFile, instance_id: uuid.UUID) -> str:
