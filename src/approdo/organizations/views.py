@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -157,8 +159,14 @@ def organization_invite(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            # The e-mail leaves with the action's commit, before this answer: it was sent.
             messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                request,
+                _("Invitation e-mail sent to %(email)s: the link is valid until %(date)s.")
+                % {
+                    "email": invitation.email,
+                    "date": date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
+                },
             )
             return redirect(organization)
     context = _detail_context(request, organization, invite_form=form)
