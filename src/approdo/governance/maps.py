@@ -25,6 +25,11 @@ class MapClass:
     fill: str
     hatch: str  # SVG path of the pattern drawn over the fill, in a 8x8 tile ("" = none)
 
+    @property
+    def mark(self) -> str:
+        """The colour of the hatching (templates draw the same patterns as the SVG map)."""
+        return hatch_colour(self)
+
 
 NOT_AVAILABLE = MapClass("na", _("not available"), "#d9dadb", "M0,0 L8,8 M8,0 L0,8")
 NONE = MapClass("c0", _("no places"), "#ffffff", "M3,3 h2 v2 h-2 Z")

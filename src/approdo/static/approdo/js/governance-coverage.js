@@ -1,6 +1,7 @@
 // SAI coverage map: Leaflet with GeoJSON layers only (no tiles). Markup:
 // <div class="coverage-map" data-geojson-url="..."> ; each feature carries name, url, value and
-// class (c0-c4, na). Fills repeat the legend's colours; the table below the map gives the same
+// class (c0-c4, na). Fills are the legend's own SVG patterns (#fill-c0 ... #fill-na, colour and
+// hatching, in governance/sai/_map_patterns.html); the table below the map gives the same
 // figures for keyboard and screen-reader users, so the map itself stays out of the tab order.
 (function () {
   "use strict";
@@ -20,9 +21,8 @@
     return {
       color: "#3d4d5c",
       weight: 0.8,
-      fillColor: FILLS[code] || FILLS.na,
-      fillOpacity: 0.85,
-      dashArray: code === "na" ? "3" : null
+      fillColor: "url(#fill-" + (FILLS[code] ? code : "na") + ")",
+      fillOpacity: 1
     };
   }
 

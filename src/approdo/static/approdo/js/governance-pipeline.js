@@ -3,8 +3,8 @@
 (function () {
   "use strict";
 
-  // The same colours as the legend; fills that are striped in the legend get a dashed border
-  // here so that statuses differ by more than colour.
+  // The same colours and outlines as the legend swatches (governance-pipeline.css): some statuses
+  // get a dashed or dotted outline so that they differ by more than colour.
   var STYLES = {
     not_contacted: { fillColor: "#d9dee3", dashArray: null },
     contacted: { fillColor: "#0066cc", dashArray: "4 3" },

@@ -20,4 +20,36 @@
       }
     }
   });
+
+  // Filter panels fold behind their "Filters" button on small screens (components/filters_toggle
+  // .html). Without JavaScript the panel stays open. A panel replaced by htmx keeps the state the
+  // person left it in.
+  var openPanels = {};
+  var SMALL = window.matchMedia("(max-width: 991.98px)");
+
+  function foldFilters(root) {
+    root.querySelectorAll("[data-filters-toggle]").forEach(function (button) {
+      var id = button.getAttribute("aria-controls");
+      var panel = document.getElementById(id);
+      if (!panel) {
+        return;
+      }
+      button.hidden = false;
+      panel.classList.add("collapse", "d-lg-block");
+      var open = Boolean(openPanels[id]) || !SMALL.matches;
+      panel.classList.toggle("show", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  document.addEventListener("shown.bs.collapse", function (event) {
+    openPanels[event.target.id] = true;
+  });
+  document.addEventListener("hidden.bs.collapse", function (event) {
+    openPanels[event.target.id] = false;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    foldFilters(event.detail.elt || document);
+  });
+  foldFilters(document);
 })();
