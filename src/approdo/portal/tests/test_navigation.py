@@ -1,0 +1,77 @@
+"""The main menu is built per person from the permission functions."""
+
+from django.urls import reverse
+
+from approdo.portal.navigation import mark_current, menu_for
+
+
+def names(groups) -> set[str]:
+    return {entry.url_name for group in groups for entry in group.entries}
+
+
+def test_the_public_sees_the_public_pages_as_plain_links(db):
+    groups = menu_for(None)
+    assert all(group.single for group in groups)
+    assert names(groups) == {
+        "territory:region",
+        "practices:catalogue",
+        "funding:call-list",
+        "governance:coverage",
+    }
+
+
+def test_staff_see_their_work_grouped(anci_coordinator):
+    groups = menu_for(anci_coordinator)
+    assert [group.key for group in groups] == [
+        "surveys",
+        "practices",
+        "calls",
+        "governance",
+        "administration",
+    ]
+    assert {
+        "surveys:campaign-list",
+        "surveys:review-queue",
+        "practices:editorial-list",
+        "funding:review-list",
+        "governance:pipeline-board",
+        "governance:meeting-list",
+        "portal:feedback-list",
+        "api:token-list",
+    } <= names(groups)
+
+
+def test_territory_officer_finds_the_pipeline_and_the_meetings(zona_officer):
+    found = names(menu_for(zona_officer))
+    assert {"governance:pipeline-board", "governance:meeting-list"} <= found
+    assert "surveys:campaign-list" not in found
+
+
+def test_organisation_member_finds_their_evaluations_but_no_staff_pages(coop_member):
+    found = names(menu_for(coop_member))
+    assert {"surveys:campaign-list-mine", "funding:review-list"} <= found
+    assert not {"surveys:review-queue", "governance:meeting-list", "portal:feedback-list"} & found
+
+
+def test_menu_costs_no_query_beyond_the_memberships(coop_member, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        menu_for(coop_member)
+
+
+def test_the_group_of_the_current_page_is_marked(anci_coordinator):
+    groups = mark_current(menu_for(anci_coordinator), reverse("surveys:review-queue"))
+    assert [group.key for group in groups if group.current] == ["surveys"]
+
+
+def test_public_home_links_the_catalogue_the_calls_and_the_sai_coverage(client, db):
+    content = client.get("/").content.decode()
+    for name in ["practices:catalogue", "funding:call-list", "governance:coverage"]:
+        assert f'class="read-more" href="{reverse(name)}"' in content
+
+
+def test_signed_in_header_offers_language_and_sign_out_in_the_mobile_menu(client, coop_member):
+    client.force_login(coop_member)
+    content = client.get("/").content.decode()
+    mobile = content[content.index('class="d-lg-none mobile-menu-extra"') :]
+    assert 'id="mobile-language-form"' in mobile
+    assert reverse("account_logout") in mobile
