@@ -8,11 +8,12 @@ once the converter is warm (0.5 s for the first chart of a process); the SVG of 
 cached in memory, since the same figures give the same chart.
 """
 
-import functools
+import hashlib
 import json
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -112,18 +113,25 @@ def bar_chart(
     return Chart(title=title, spec=spec)
 
 
-@functools.lru_cache(maxsize=256)
+CHART_SECONDS = 24 * 3600  # a rendering depends on its spec only: keep it a day
+
+
+def _rendered(kind: str, spec_json: str, render):
+    """A rendering of the spec from the shared cache, made once for every process."""
+    key = f"chart:{kind}:{hashlib.sha256(spec_json.encode()).hexdigest()}"
+    return cache.get_or_set(key, lambda: render(json.loads(spec_json)), CHART_SECONDS)
+
+
 def _svg(spec_json: str) -> str:
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(json.loads(spec_json))
+    return _rendered("svg", spec_json, vl_convert.vegalite_to_svg)
 
 
-@functools.lru_cache(maxsize=64)
 def _png(spec_json: str) -> bytes:
     import vl_convert
 
-    return vl_convert.vegalite_to_png(json.loads(spec_json), scale=2)
+    return _rendered("png", spec_json, lambda spec: vl_convert.vegalite_to_png(spec, scale=2))
 
 
 _ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
