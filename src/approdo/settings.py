@@ -402,9 +402,17 @@ SECURE_SSL_REDIRECT = env_bool("APPRODO_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("APPRODO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("APPRODO_HSTS_PRELOAD", not DEBUG)
-if env_bool("APPRODO_BEHIND_PROXY", False):
+APPRODO_BEHIND_PROXY = env_bool("APPRODO_BEHIND_PROXY", False)
+if APPRODO_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# How many reverse proxies in front of the app append to X-Forwarded-For: the client's address
+# is that many entries from the right (core.client). 0 ignores the header (no proxy).
+APPRODO_TRUSTED_PROXIES = env_int("APPRODO_TRUSTED_PROXIES", 1 if APPRODO_BEHIND_PROXY else 0)
+if APPRODO_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("APPRODO_TRUSTED_PROXIES cannot be negative.")
+# DRF's own throttles (if any view uses one) count the same client as core.client.
+REST_FRAMEWORK["NUM_PROXIES"] = APPRODO_TRUSTED_PROXIES
 
 LOGGING = {
     "version": 1,

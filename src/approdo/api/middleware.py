@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 from approdo.api.authentication import token_for_request
 from approdo.api.errors import problem_response
 from approdo.api.models import RateCounter
+from approdo.core.client import client_ip
 from approdo.core.text import cleaned_query, has_unstorable
 
 logger = logging.getLogger(__name__)
@@ -48,17 +49,6 @@ def client_key(request: HttpRequest) -> str:
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
     return f"ip:{client_ip(request)}"
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address. Behind our proxy (USE_X_FORWARDED_HOST), the address the proxy
-    appended last to X-Forwarded-For, which the client cannot forge."""
-    if settings.USE_X_FORWARDED_HOST:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def hit(key: str, *, limit: int, window: int) -> tuple[int, int]:

@@ -4,6 +4,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
+from approdo.core.client import client_ip
+
 TAX_CODE_PREFIX = "TINIT-"
 
 
@@ -11,6 +13,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # People join through an invitation to an organisation, never by open sign-up.
         return False
+
+    def get_client_ip(self, request) -> str:
+        # Sign-in and password-reset limits count per client, not per proxy (core.client).
+        return client_ip(request)
 
 
 def identity_claims(extra_data: dict) -> dict:

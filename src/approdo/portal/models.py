@@ -16,6 +16,8 @@ class FeedbackReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    # A keyed hash of the sender's address (core.client): for the rate limit, not to identify.
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:

@@ -8,10 +8,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from approdo.core import client
 from approdo.core.decorators import public
 from approdo.core.models import HistoryEntry
 from approdo.organizations import permissions
 from approdo.organizations.models import Invitation, Organization
+from approdo.portal import actions
 from approdo.portal.forms import FeedbackForm
 from approdo.portal.models import FeedbackReport
 from approdo.surveys.rendering import campaign_rows
@@ -86,17 +88,23 @@ def legal(request):
 @require_http_methods(["GET", "POST"])
 def feedback(request):
     form = FeedbackForm(request.POST or None, initial={"page_url": request.GET.get("page", "")})
+    status = 200
     if request.method == "POST" and form.is_valid():
         report = form.save(commit=False)
         report.language = get_language() or ""
         report.user = request.user if request.user.is_authenticated else None
-        report.save()
-        messages.success(
-            request, _("Thank you: your report was received. We answer within 30 days.")
-        )
-        return redirect("portal:home")
+        try:
+            actions.submit_feedback(report, ip_hash=client.client_hash(request))
+        except actions.TooManyReports as error:
+            form.add_error(None, error.message)
+            status = 429
+        else:
+            messages.success(
+                request, _("Thank you: your report was received. We answer within 30 days.")
+            )
+            return redirect("portal:home")
     context = {"form": form, "breadcrumbs": [(_("Report a problem"), None)]}
-    return render(request, "portal/feedback_form.html", context)
+    return render(request, "portal/feedback_form.html", context, status=status)
 
 
 @require_http_methods(["GET"])

@@ -4,12 +4,10 @@ Views and commands check who calls (practices/permissions.py); these functions a
 After each write they call `search.reindex` so the public catalogue follows."""
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
@@ -17,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from approdo.core import client
 from approdo.core.history import diff, record_history, snapshot
 from approdo.core.text import single_line
 from approdo.organizations.models import Organization
@@ -547,7 +546,7 @@ def copy_mapping(questionnaire, *, source: FieldMapping, schema: dict, by) -> Ma
 
 def hash_ip(ip: str) -> str:
     """A keyed hash of the sender's address: enough to rate-limit, useless to identify."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()
+    return client.hash_address(ip)
 
 
 def contact_limit_reached(practice: Practice, ip_hash: str, now=None) -> bool:

@@ -3,7 +3,6 @@ the public contact and update-report forms of a published practice.
 
 Every check of who may do what is in practices/permissions.py."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from approdo.core import client
 from approdo.core.decorators import public
 from approdo.core.models import HistoryEntry
 from approdo.practices import actions
@@ -528,15 +528,6 @@ def attachment_download(request, code, pk):
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
 
 
-def _client_ip(request) -> str:
-    """The client's address; behind our proxy, the last hop the proxy appended."""
-    if settings.USE_X_FORWARDED_HOST:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if hops and hops[-1]:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _public_crumbs(practice: Practice, last: str) -> list:
     return [
         (_("Good practices"), _catalogue_url()),
@@ -574,7 +565,7 @@ def contact(request, code):
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
                 body=form.cleaned_data["body"],
-                ip_hash=actions.hash_ip(_client_ip(request)),
+                ip_hash=client.client_hash(request),
             )
         except actions.PracticeError as error:
             form.add_error(None, error.message)
@@ -603,7 +594,7 @@ def report_update(request, code):
                 practice,
                 body=form.cleaned_data["body"],
                 email=form.cleaned_data["email"],
-                ip_hash=actions.hash_ip(_client_ip(request)),
+                ip_hash=client.client_hash(request),
             )
         except actions.PracticeError as error:
             form.add_error(None, error.message)
