@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.choices import BlankChoiceIterator
 from django.utils.translation import pgettext_lazy
 
 # The empty choice of a select, instead of Django's "---------".
@@ -12,8 +13,10 @@ def label_empty_choice(field: forms.Field) -> None:
     if isinstance(field, forms.ModelChoiceField):
         if field.empty_label == DASHES:
             field.empty_label = EMPTY_CHOICE_LABEL
-    elif isinstance(field, forms.ChoiceField) and isinstance(field.choices, list):
-        choices = field.choices
+    elif isinstance(field, forms.ChoiceField) and isinstance(
+        field.choices, list | BlankChoiceIterator
+    ):
+        choices = list(field.choices)  # a model field's choices with Django's blank one first
         if any(label == DASHES for _, label in choices):
             field.choices = [
                 (value, EMPTY_CHOICE_LABEL if label == DASHES else label)
