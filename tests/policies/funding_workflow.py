@@ -3,6 +3,8 @@ seen by staff, by the lead organisation and by their assigned reviewers; ranking
 monitoring are for staff; changes are for regional roles."""
 
 import datetime
+import io
+import uuid
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -42,6 +44,7 @@ def extend_world(world: dict) -> None:
     report = MonitoringReport.objects.create(project=funded, deadline=deadline)
     # the other association's member reviews the cooperative's application
     assignment = actions.assign_reviewer(other, cast["other_coop_member"], by=None)
+    _application_questionnaire(call, world)
     world.update(
         funding_call=call,
         funding_document=document,
@@ -49,6 +52,43 @@ def extend_world(world: dict) -> None:
         funding_report=report,
         funding_assignment=assignment,
     )
+
+
+def _application_questionnaire(call, world: dict) -> None:
+    """The call takes applications through a questionnaire, and the cooperative sent one
+    before submissions created applications themselves: no page may create it on view."""
+    from approdo.surveys import actions as survey_actions
+    from approdo.surveys.models import SurveyResponse
+
+    file = io.BytesIO(APPLICATION_FORM)
+    file.name = "domanda.md"
+    campaign = survey_actions.import_xlsform(
+        file,
+        campaign_slug="policy-domanda",
+        opens_at=timezone.now() - datetime.timedelta(hours=1),
+        closes_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    call.campaign = campaign
+    call.save(update_fields=["campaign"])
+    SurveyResponse.objects.create(
+        campaign=campaign,
+        version=campaign.version,
+        organization=world["coop"],
+        instance_id=uuid.uuid4(),
+        status=SurveyResponse.Status.SUBMITTED,
+        answers={"project_title": "Casa aperta"},
+        submitted_at=timezone.now(),
+    )
+
+
+APPLICATION_FORM = b"""
+| survey |
+| | type | name | label |
+| | text | project_title | Project title |
+| settings |
+| | form_id | form_title |
+| | policy_domanda | Domanda |
+"""
 
 
 def _call(world):

@@ -157,43 +157,68 @@ def parse_amount(text: str) -> Decimal | None:
     return value if value.is_finite() and value >= 0 else None
 
 
-@transaction.atomic
 def create_application_from_response(response: SurveyResponse, *, call: Call, by=None) -> Project:
     """The application a submitted response of the call's questionnaire stands for; made
-    once (the response links one project at most), so calling it again returns the same."""
-    existing = Project.objects.filter(source_response=response).first()
-    if existing is not None:
-        return existing
+    once: the response links one project at most (a unique column), and two callers at the
+    same moment get the same project, the loser of the insert reading the winner's row."""
+    return _application(response, call=call, by=by)[0]
+
+
+@transaction.atomic
+def _application(response: SurveyResponse, *, call: Call, by=None) -> tuple[Project, bool]:
     answers = response.answers or {}
     title = _first_answer(answers, TITLE_KEYS) or gettext("Application of %(organization)s") % {
         "organization": response.organization
     }
-    project = Project.objects.create(
-        call=call,
-        code=f"D-{response.pk:05d}",
-        title=title[:300],
-        summary=_first_answer(answers, SUMMARY_KEYS),
-        lead=response.organization,
-        requested_amount=parse_amount(_first_answer(answers, AMOUNT_KEYS)),
+    project, created = Project.objects.get_or_create(
         source_response=response,
+        defaults={
+            "call": call,
+            "code": f"D-{response.pk:05d}",
+            "title": title[:300],
+            "summary": _first_answer(answers, SUMMARY_KEYS),
+            "lead_id": response.organization_id,
+            "requested_amount": parse_amount(_first_answer(answers, AMOUNT_KEYS)),
+        },
     )
-    record_history(project, by=by, action="submitted", changes={"status": [None, "submitted"]})
-    return project
+    if created:
+        record_history(project, by=by, action="submitted", changes={"status": [None, "submitted"]})
+    return project, created
+
+
+def application_call(response: SurveyResponse) -> Call | None:
+    """The call whose application questionnaire `response` answers (the latest opened, should
+    several calls share one questionnaire), or None."""
+    return Call.objects.filter(campaign_id=response.campaign_id).order_by("-opens_at").first()
+
+
+def record_submission(response: SurveyResponse, *, by=None) -> None:
+    """What a submitted questionnaire means to funding: the application it stands for, and
+    the monitoring report whose content it is marked as sent. Connected to the surveys app's
+    `response_submitted` signal, so it runs in the submission's transaction; idempotent."""
+    call = application_call(response)
+    if call is not None:
+        create_application_from_response(response, call=call, by=by)
+    reports = MonitoringReport.objects.filter(response=response, submitted_at__isnull=True)
+    for report in reports.select_related("deadline", "project"):
+        _mark_report_submitted(report, response.submitted_at)
+
+
+def on_response_submitted(sender, *, response: SurveyResponse, by=None, **kwargs) -> None:
+    record_submission(response, by=by)
 
 
 def sync_applications(call: Call) -> list[Project]:
     """Create the applications of submitted responses of the call's questionnaire that have
-    none yet. Called by the call's pages and by the periodic command: an application exists
-    as soon as anyone looks at the call after the questionnaire was sent."""
+    none yet, for responses sent before submissions created them (`approdo sync-applications`
+    and the periodic command); returns the new ones. Safe alongside submissions."""
     if call.campaign_id is None:
         return []
     pending = SurveyResponse.objects.filter(
         campaign_id=call.campaign_id, funding_project__isnull=True
     ).exclude(status=SurveyResponse.Status.DRAFT)
-    return [
-        create_application_from_response(response, call=call)
-        for response in pending.select_related("organization")
-    ]
+    made = (_application(r, call=call) for r in pending.select_related("organization"))
+    return [project for project, created in made if created]
 
 
 # Review -------------------------------------------------------------------------------------
@@ -312,16 +337,21 @@ def link_report_response(report: MonitoringReport, response: SurveyResponse, *, 
     record_history(report.project, by=by, action="report_started", note=str(report.deadline))
 
 
+def _mark_report_submitted(report: MonitoringReport, submitted_at) -> bool:
+    """Copy the submission time onto the report unless already there (one UPDATE guarded by
+    its own condition, so two callers never both record it)."""
+    changed = MonitoringReport.objects.filter(pk=report.pk, submitted_at__isnull=True).update(
+        submitted_at=submitted_at
+    )
+    if changed:
+        record_history(report.project, action="report_submitted", note=str(report.deadline))
+    return bool(changed)
+
+
 def sync_report_submissions(call: Call) -> int:
-    """Copy the submission time of the reports' survey responses onto the reports (the
-    questionnaire is sent through the survey pages); returns how many reports changed."""
-    changed = 0
+    """Copy the submission time of the reports' survey responses onto the reports, for
+    responses sent before submissions did it themselves; returns how many reports changed."""
     reports = MonitoringReport.objects.filter(
         deadline__call=call, submitted_at__isnull=True, response__submitted_at__isnull=False
-    ).select_related("response")
-    for report in reports:
-        report.submitted_at = report.response.submitted_at
-        report.save(update_fields=["submitted_at"])
-        record_history(report.project, action="report_submitted", note=str(report.deadline))
-        changed += 1
-    return changed
+    ).select_related("response", "deadline", "project")
+    return sum(_mark_report_submitted(report, report.response.submitted_at) for report in reports)

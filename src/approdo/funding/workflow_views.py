@@ -116,8 +116,6 @@ def call_list(request):
 @require_safe
 def call_detail(request, slug):
     call = _call(request, slug)
-    if request.user.is_authenticated:
-        actions.sync_applications(call)
     applicant_orgs = Organization.objects.filter(
         pk__in=permissions.applicant_organization_ids(request.user)
     )
@@ -228,7 +226,6 @@ def application_list(request, slug=None):
     call = _call(request, slug) if slug else None
     projects = Project.objects.visible_to(request.user).select_related("call", "lead")
     if call is not None:
-        actions.sync_applications(call)
         projects = projects.filter(call=call)
     status = request.GET.get("status", "")
     show_internal = permissions.can_see_internal_status(request.user)
@@ -267,6 +264,7 @@ def project_detail(request, slug, pk):
         "milestones": project.milestones.all(),
         "reports": reports,
         "progress": monitoring.project_progress(project) if project.is_funded else [],
+        "shown_progress": project.progress_on() if project.is_funded else None,
         "beneficiaries": project.beneficiary_counts.select_related("category")
         if permissions.can_see_project(user, project)
         else [],
@@ -421,6 +419,8 @@ def project_import(request, slug):
                     _("%(created)s projects created and %(updated)s updated.")
                     % {"created": len(result.created), "updated": len(result.updated)},
                 )
+                for warning in result.warnings:
+                    messages.warning(request, warning)
                 return redirect("funding:call-applications", slug=slug)
     context = {
         "call": call,
@@ -554,7 +554,6 @@ def ranking_pdf(request, slug):
 def monitoring_view(request, slug):
     _require(permissions.can_read_all(request.user))
     call = _call(request, slug)
-    actions.sync_report_submissions(call)
     reports = monitoring.report_rows(call)
     context = {
         "call": call,

@@ -26,6 +26,11 @@ def token_for(user) -> CalendarFeedToken:
     return token
 
 
+def existing_token(user) -> CalendarFeedToken | None:
+    """The person's token if they made one (reading a page never creates it)."""
+    return CalendarFeedToken.objects.filter(user=user).first()
+
+
 def reset_token(user) -> CalendarFeedToken:
     CalendarFeedToken.objects.filter(user=user).delete()
     return token_for(user)

@@ -508,17 +508,23 @@ def meeting_export(request):
 
 
 def feed_settings(request):
-    """The person's private calendar address; POST resets it."""
+    """The person's private calendar address, if they made one; POST makes it (or a new one,
+    which stops the old one). Reading the page writes nothing."""
     _require(permissions.can_see_meetings(request.user))
     if request.method == "POST":
+        had_one = feed.existing_token(request.user) is not None
         feed.reset_token(request.user)
-        messages.success(
-            request, _("A new calendar address was created; the old one stopped working.")
-        )
+        if had_one:
+            messages.success(
+                request, _("A new calendar address was created; the old one stopped working.")
+            )
+        else:
+            messages.success(request, _("Your calendar address was created."))
         return redirect("governance:meeting-feed-settings")
-    token = feed.token_for(request.user)
+    token = feed.existing_token(request.user)
     context = {
-        "feed_url": request.build_absolute_uri(
+        "feed_url": token
+        and request.build_absolute_uri(
             reverse("governance:meeting-feed", kwargs={"token": token.token})
         ),
         "breadcrumbs": [_meetings_crumb(), (_("Calendar subscription"), None)],

@@ -1,7 +1,9 @@
 import datetime
 import io
+import uuid
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from approdo.core.models import HistoryEntry
@@ -67,7 +69,7 @@ def test_funding_schedules_the_reports(call, prato_application, anci_coordinator
     assert actions.schedule_reports(call) == 0  # idempotent
 
 
-def test_a_submitted_questionnaire_becomes_one_application(call, prato, prato_member):
+def _application_campaign(call, prato):
     campaign = survey_actions.import_xlsform(
         io.BytesIO(FORM),
         filename="form.md",
@@ -79,21 +81,80 @@ def test_a_submitted_questionnaire_becomes_one_application(call, prato, prato_me
     campaign.organizations.add(prato)
     call.campaign = campaign
     call.save()
-    survey_actions.start_response(campaign, organization=prato, by=prato_member)
-    assert actions.sync_applications(call) == []  # drafts are not applications
+    return campaign
+
+
+def test_submitting_the_questionnaire_makes_one_application(call, prato, prato_member):
+    campaign = _application_campaign(call, prato)
+    draft = survey_actions.start_response(campaign, organization=prato, by=prato_member)
+    assert not Project.objects.filter(source_response=draft).exists()  # drafts are not
     response, _ = survey_actions.submit_response(
         campaign,
         organization=prato,
-        instance_id=SurveyResponse.objects.get().instance_id,
+        instance_id=draft.instance_id,
         answers={"project_title": "Casa comune", "requested_amount": "12.500,50"},
         by=prato_member,
     )
-    [project] = actions.sync_applications(call)
-    assert project.title == "Casa comune"
+    project = Project.objects.get(source_response=response)  # made by the submission itself
+    assert project.title == "Casa comune" and project.call == call
     assert str(project.requested_amount) == "12500.50"
     assert project.lead == prato and project.status == "submitted"
     assert actions.sync_applications(call) == []
     assert actions.create_application_from_response(response, call=call) == project
+    # Sent back for changes and sent again: still one application.
+    survey_actions.start_review(response, by=None)
+    survey_actions.request_changes(response, by=None, note="Manca il budget")
+    survey_actions.submit_response(
+        campaign,
+        organization=prato,
+        instance_id=draft.instance_id,
+        answers={"project_title": "Casa comune", "requested_amount": "12.500,50"},
+        by=prato_member,
+    )
+    assert Project.objects.filter(source_response=response).count() == 1
+
+
+def test_responses_sent_before_are_caught_up_by_the_command(call, prato, prato_member):
+    campaign = _application_campaign(call, prato)
+    legacy = SurveyResponse.objects.create(  # stored before submissions made applications
+        campaign=campaign,
+        version=campaign.version,
+        organization=prato,
+        instance_id=uuid.uuid4(),
+        status=SurveyResponse.Status.SUBMITTED,
+        answers={"project_title": "Rete solidale"},
+        submitted_at=timezone.now(),
+    )
+    out = io.StringIO()
+    call_command("sync_applications", stdout=out)
+    assert "1 application(s) created" in out.getvalue()
+    assert Project.objects.get(source_response=legacy).title == "Rete solidale"
+    call_command("sync_applications", "--call", call.slug, stdout=out)
+    assert Project.objects.filter(source_response=legacy).count() == 1
+
+
+def test_sending_a_report_questionnaire_marks_the_report_sent(call, prato, prato_member):
+    campaign = _application_campaign(call, prato)
+    call.campaign = None
+    call.save()
+    project = make_project(call, prato, code="P-REP", status="funded")
+    deadline = ReportingDeadline.objects.create(
+        call=call, title="Semestre", due_date=datetime.date(2030, 1, 1), campaign=campaign
+    )
+    report = MonitoringReport.objects.create(project=project, deadline=deadline)
+    draft = survey_actions.start_response(campaign, organization=prato, by=prato_member)
+    actions.link_report_response(report, draft, by=prato_member)
+    response, _ = survey_actions.submit_response(
+        campaign,
+        organization=prato,
+        instance_id=draft.instance_id,
+        answers={"project_title": "Rapporto"},
+        by=prato_member,
+    )
+    report.refresh_from_db()
+    assert report.submitted_at == response.submitted_at
+    assert not Project.objects.filter(source_response=response).exists()  # not a call's form
+    assert actions.sync_report_submissions(call) == 0
 
 
 def test_parse_amount():

@@ -9,7 +9,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 
 from approdo.core.models import HistoryEntry
-from approdo.governance.models import FollowUpAction, Meeting, PipelineEntry
+from approdo.governance.models import CalendarFeedToken, FollowUpAction, Meeting, PipelineEntry
 from approdo.territory.models import ASL, Zona
 
 pytestmark = pytest.mark.django_db
@@ -209,8 +209,12 @@ def test_ical_feed_parses_and_excludes_minutes_and_other_territories(client, zon
     meeting("Fiorentina", zona="firenze")
     meeting("Passata", days=-30)
     client.force_login(zona_officer)
+    first = client.get(reverse("governance:meeting-feed-settings")).content.decode()
+    assert 'id="feed-url"' not in first  # reading the page made no address
+    assert not CalendarFeedToken.objects.filter(user=zona_officer).exists()
+    client.post(reverse("governance:meeting-feed-settings"))
     html = client.get(reverse("governance:meeting-feed-settings")).content.decode()
-    token = zona_officer.calendar_feed_token.token
+    token = CalendarFeedToken.objects.get(user=zona_officer).token
     assert token in html
     client.logout()
     url = reverse("governance:meeting-feed", kwargs={"token": token})
@@ -233,8 +237,8 @@ def test_ical_feed_parses_and_excludes_minutes_and_other_territories(client, zon
 
 def test_feed_token_reset_invalidates_old_address(client, analyst):
     client.force_login(analyst)
-    client.get(reverse("governance:meeting-feed-settings"))
-    old = analyst.calendar_feed_token.token
+    client.post(reverse("governance:meeting-feed-settings"))
+    old = CalendarFeedToken.objects.get(user=analyst).token
     client.post(reverse("governance:meeting-feed-settings"))
     analyst.refresh_from_db()
     new = type(analyst).objects.get(pk=analyst.pk).calendar_feed_token.token
