@@ -6,7 +6,7 @@ Running it twice changes nothing."""
 import datetime
 import random
 import zoneinfo
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 
@@ -31,6 +31,7 @@ from approdo.territory.models import ComuneZona
 SLUG = "coesione-sociale-2019"
 ROME = zoneinfo.ZoneInfo("Europe/Rome")
 FUNDED = 40
+GRANTED_SHARE = Decimal("0.90")  # of the requested amount, unless the budget is smaller
 # The published analysis (seed 003): funded projects per action, out of 40.
 ACTION_COUNTS = {
     "orientamento_servizi": 37,
@@ -163,6 +164,17 @@ def _organizations(rows) -> list[Organization]:
     return result
 
 
+def granted_share(requested: list[Decimal], budget: Decimal) -> Decimal:
+    """The share of the requested amounts granted to every funded project: 90%, or less when
+    90% of the requests would exceed the call's budget (whole percent, rounded down), so the
+    granted total never exceeds the budget."""
+    total = sum(requested, Decimal(0))
+    if not total:
+        return GRANTED_SHARE
+    fits = (budget / total).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    return min(GRANTED_SHARE, fits)
+
+
 def _subset(rng: random.Random, size: int) -> set[int]:
     return set(rng.sample(range(FUNDED), size))
 
@@ -210,9 +222,11 @@ def _create_call() -> Call:
     leads += third[len(public) :]
     statuses = [Project.Status.FUNDED] * FUNDED + [row[3] for row in OTHER_LEADS]
     leads += others
+    requested_amounts = [Decimal(rng.randrange(30, 90) * 1000) for _lead in leads]
+    share = granted_share(requested_amounts[:FUNDED], call.budget)
     projects = []
     for index, (lead, status) in enumerate(zip(leads, statuses, strict=True)):
-        requested = Decimal(rng.randrange(30, 90) * 1000)
+        requested = requested_amounts[index]
         funded = status == Project.Status.FUNDED
         projects.append(
             Project(
@@ -225,14 +239,11 @@ def _create_call() -> Call:
                     "in condizione di particolare precarietà sociale."
                 ),
                 status=status,
-                progress=(
-                    (Project.Progress.COMPLETED if index % 10 else Project.Progress.ONGOING)
-                    if funded
-                    else Project.Progress.NOT_STARTED
-                ),
+                # Every project of a 2019 call ended by 2022: none is still ongoing.
+                progress=Project.Progress.COMPLETED if funded else Project.Progress.NOT_STARTED,
                 lead=lead,
                 requested_amount=requested,
-                granted_amount=(requested * Decimal("0.9")).quantize(Decimal(1))
+                granted_amount=(requested * share).quantize(Decimal(1), rounding=ROUND_DOWN)
                 if funded
                 else None,
                 start_date=datetime.date(2020, 1, 15) if funded else None,
@@ -292,18 +303,31 @@ def _relations(projects: list[Project], pool: list[Organization], rng: random.Ra
 
     Partners = Project.partners.through
     partner_rows = []
+    asl_of = _asl_of_seats()
     for project in projects:
         other_sector = [org for org in pool if org.sector != project.lead.sector]
+        # Partners come from the lead's own area (its ASL) when it has enough of them.
+        nearby = [
+            org for org in other_sector if asl_of[org.seat_id] == asl_of[project.lead.seat_id]
+        ]
+        candidates = nearby if len(nearby) >= 3 else other_sector
+        project.demo_partners = rng.sample(candidates, rng.randint(1, 3))
         partner_rows += [
-            Partners(project_id=project.pk, organization_id=org.pk)
-            for org in rng.sample(other_sector, rng.randint(1, 3))
+            Partners(project_id=project.pk, organization_id=org.pk) for org in project.demo_partners
         ]
     Partners.objects.bulk_create(partner_rows)
 
 
+def _asl_of_seats() -> dict[str, int]:
+    links = ComuneZona.objects.valid_on().values_list("comune_id", "zona__asl_id")
+    return dict(links)
+
+
 def _territory(projects: list[Project], rng: random.Random) -> None:
-    """Each project works in its lead's comune and, often, a neighbour in the same zona; its
-    zone are those of its comuni."""
+    """Each project works in its lead's comune and, often, a neighbour in the same zona, and
+    in the comuni of its partners from the same area (a partnership works where its members
+    are); its zone are those of its comuni. So the larger zone count five projects or more
+    and show their figure, as in the published analysis, while the smaller ones read n.d."""
     links = ComuneZona.objects.valid_on().values_list("comune_id", "zona_id")
     zona_of = dict(links)
     comuni_of_zona: dict[int, list[str]] = {}
@@ -317,6 +341,7 @@ def _territory(projects: list[Project], rng: random.Random) -> None:
         neighbours = sorted(set(comuni_of_zona.get(zona_of.get(seat), [])) - {seat})
         if neighbours and rng.random() < 0.6:
             comuni.update(rng.sample(neighbours, min(len(neighbours), rng.randint(1, 3))))
+        comuni.update(org.seat_id for org in getattr(project, "demo_partners", []))
         comune_rows += [Comuni(project_id=project.pk, comune_id=c) for c in sorted(comuni)]
         zone = {zona_of[c] for c in comuni if c in zona_of}
         zona_rows += [Zone(project_id=project.pk, zona_id=z) for z in sorted(zone)]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
@@ -20,6 +21,7 @@ from approdo.funding.models import Call, Project
 from approdo.organizations.models import Organization
 from approdo.organizations.validators import validate_tax_code
 from approdo.reports import tables
+from approdo.reports.documents import format_amount
 from approdo.taxonomy.models import Action, TargetGroup
 from approdo.territory.models import Comune, Zona
 
@@ -64,6 +66,8 @@ class ImportResult:
     organizations_created: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     call_created: bool = False
+    # Facts about the imported data worth a second look that do not stop the import.
+    warnings: list[str] = field(default_factory=list)
 
 
 ImportFileError = tables.ImportFileError  # what the commands and views catch
@@ -241,8 +245,31 @@ def import_projects(
     for _line, clean in good:
         _save_project(call, clean, existing.get(clean["code"]), organizations, result, by)
     actions.schedule_reports(call)
+    result.warnings += budget_warnings(call)
     transaction.set_rollback(dry_run)
     return result
+
+
+def budget_warnings(call: Call) -> list[str]:
+    """A warning when the amounts granted to the call's funded projects, the imported ones
+    and those already there, add up to more than the call's budget: a data error to check
+    (a wrong amount, a project of another call), not a reason to refuse the file."""
+    if call.budget is None:
+        return []
+    granted = call.projects.funded().aggregate(total=Sum("granted_amount"))["total"]
+    if granted is None or granted <= call.budget:
+        return []
+    return [
+        gettext(
+            "The funded projects of the call were granted %(granted)s in total, more than its "
+            "budget of %(budget)s (%(excess)s over): check the granted amounts."
+        )
+        % {
+            "granted": format_amount(granted),
+            "budget": format_amount(call.budget),
+            "excess": format_amount(granted - call.budget),
+        }
+    ]
 
 
 def _save_project(call, clean, project, organizations, result, by) -> None:

@@ -305,6 +305,20 @@ class Project(models.Model):
     def evaluation_is_open(self) -> bool:
         return self.status in self.EVALUATION_OPEN
 
+    def progress_on(self, day: datetime.date | None = None) -> "Project.Progress":
+        """The progress to show on `day` (today): the stored one, except that a project still
+        marked not started or ongoing after its end date shows as completed, unless its
+        monitoring reports achieved values for a period after that date (it went on).
+        Derived when read, never stored by a read."""
+        day = day or timezone.localdate()
+        stored = self.Progress(self.progress)
+        if stored == self.Progress.COMPLETED or self.end_date is None or day <= self.end_date:
+            return stored
+        went_on = self.indicator_values.filter(
+            period__gt=self.end_date, achieved__isnull=False
+        ).exists()
+        return self.Progress.ONGOING if went_on else self.Progress.COMPLETED
+
     @property
     def applicant_status_label(self) -> str:
         return str(self.APPLICANT_LABELS[self.Status(self.status)])

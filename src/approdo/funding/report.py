@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 
 from approdo.funding.models import Call
-from approdo.funding.statistics import SECTORS, call_statistics
+from approdo.funding.statistics import SECTORS, call_statistics, percent
 from approdo.reports import documents
 from approdo.reports.charts import Bar, bar_chart
 from approdo.reports.documents import (
@@ -29,6 +29,7 @@ from approdo.reports.documents import (
     format_percent,
 )
 from approdo.reports.suppression import threshold
+from approdo.taxonomy.labels import funding_source_label
 
 TOP_ACTIONS = 5  # the narrative names the most frequent actions; the table has them all
 MARGINALITY = "marginalita"
@@ -182,6 +183,7 @@ def _bars(items: list[dict], group: str = "") -> list[Bar]:
 
 def tables(stats: dict) -> list[Table]:
     """Every table of the report, each with its chart and its note."""
+    # xgettext:no-python-format
     projects, share = gettext("Projects"), gettext("% of funded projects")
     axis = gettext("% of funded projects")
     result = [
@@ -194,7 +196,12 @@ def tables(stats: dict) -> list[Table]:
                 Column(gettext("%"), PERCENT),
             ],
             [
-                [gettext("Applications received"), stats["applications"], None],
+                # Every application is 100% of the applications: a figure, never "n.d.".
+                [
+                    gettext("Applications received"),
+                    stats["applications"],
+                    percent(stats["applications"], stats["applications"]),
+                ],
                 [gettext("Funded projects"), stats["funded"], stats["funded_percent"]],
             ],
             note=gettext(
@@ -297,6 +304,7 @@ def tables(stats: dict) -> list[Table]:
                     )
                 ],
                 title=title,
+                # xgettext:no-python-format
                 axis_title=gettext("% of the sector's funded projects"),
                 domain_max=100,
             ),
@@ -368,7 +376,7 @@ def build_report(call: Call, *, public: bool) -> tuple[Report, dict]:
         )
     report = Report(
         title=gettext("Report on the call “%(title)s”") % {"title": call.title},
-        subtitle=call.funding_source,
+        subtitle=funding_source_label(call.funding_source),
         paragraphs=narrative(stats),
         tables=tables(stats),
         notes=notes,

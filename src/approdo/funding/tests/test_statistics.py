@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -330,3 +331,89 @@ def test_percentages_round_half_up_on_the_exact_fraction():
     assert percent(1, 16) == Decimal("6.3")  # 6.25: half up, not to even
     assert percent(0, 0) is None
     assert percent(None, 40) is None
+
+
+@pytest.mark.django_db
+def test_public_statistics_hide_the_small_cells_only(client):
+    """A call worked out by hand (threshold 5). 15 applications, 13 funded: projects 0-2 led
+    by a Comune, 3-12 by a cooperative. Orientation in all 13, housing in 0-5, legal advice in
+    0-1. Pratese has projects 0-6 (7), Pisana 7-10 (4), Senese 11-12 and 0 (3).
+
+    Published: 15 applications, 13 funded. Sectors 3 + 10 = 13: the 3 is small, and with the
+    total shown the 10 would give it away, so both read n.d. Actions overlap (no total to
+    rebuild from): orientation 13, housing 6, legal advice 2 -> n.d., the rest 0. By sector:
+    orientation 3 + 10 = 13 -> n.d., n.d.; housing 3 + 3 -> n.d., n.d.; legal advice 2 + 0,
+    its total hidden -> n.d., 0. Zone: Pratese 7 shown (the map shades it), Pisana 4 and
+    Senese 3 n.d.; ASL Centro 7, Nord-Ovest 4 n.d., Sud-Est 3 n.d."""
+    call = make_call(statistics_public=True)
+    specs = []
+    for i in range(13):
+        zones = ["pratese"] if i < 7 else ["pisana"] if i < 11 else ["senese"]
+        specs.append(
+            Spec(
+                kind="comune" if i < 3 else "cooperativa_sociale",
+                actions=["orientamento_servizi"]
+                + ["supporto_abitare"] * (i < 6)
+                + ["consulenza_legale"] * (i < 2),
+                zones=zones + ["senese"] * (i == 0),
+            )
+        )
+    specs += [Spec(status="not_funded", kind="aps"), Spec(status="withdrawn", kind="aps")]
+    add_projects(call, specs)
+
+    stats = call_statistics(call, public=True)
+    assert (stats["applications"], stats["funded"]) == (15, 13)
+    assert stats["funded_percent"] == Decimal("86.7")
+    assert stats["lead_sector"] == {"public": None, "third_sector": None}
+    actions = {a["code"]: a["projects"] for a in stats["actions"]}
+    assert actions == {
+        "orientamento_servizi": 13,
+        "supporto_abitare": 6,
+        "consulenza_legale": None,
+        **{
+            code: 0
+            for code in ACTIONS
+            if code not in {"orientamento_servizi", "supporto_abitare", "consulenza_legale"}
+        },
+    }
+    cross = {
+        row["code"]: (row["public"]["projects"], row["third_sector"]["projects"])
+        for row in stats["actions_by_lead_sector"]
+    }
+    assert cross["orientamento_servizi"] == (None, None)
+    assert cross["supporto_abitare"] == (None, None)
+    assert cross["consulenza_legale"] == (None, 0)
+    assert cross["lingua_italiana"] == (0, 0)
+    zones = {z["code"]: (z["projects"], z["percent"]) for z in stats["zones"]}
+    assert zones == {
+        "pratese": (7, Decimal("53.8")),
+        "pisana": (None, None),
+        "senese": (None, None),
+    }
+    assert {a["code"]: a["projects"] for a in stats["asl"]} == {
+        "centro": 7,
+        "nord-ovest": None,
+        "sud-est": None,
+    }
+
+    # The map reads the same figures: Pratese shaded, the two small zone marked n.d.
+    square = {"type": "Polygon", "coordinates": [[[11, 43], [11.1, 43], [11.1, 43.1], [11, 43]]]}
+    Zona.objects.filter(slug__in=["pratese", "pisana", "senese"]).update(geometry=square)
+    features = client.get(reverse("funding:statistics-geojson", kwargs={"slug": call.slug})).json()[
+        "features"
+    ]
+    classes = {f["properties"]["name"]: f["properties"]["class"] for f in features}
+    assert classes["Pratese"] not in {"map-class-0", "map-class-nd"}
+    assert classes["Pisana"] == classes["Senese"] == "map-class-nd"
+
+
+@pytest.mark.django_db
+def test_the_report_gives_the_share_of_applications_not_nd():
+    from approdo.funding import report
+
+    call = make_call(statistics_public=True)
+    add_projects(call, [Spec()] * 6 + [Spec(status="not_funded")] * 2)
+    built, _stats = report.build_report(call, public=True)
+    [overview] = [table for table in built.tables if table.key == "overview"]
+    assert overview.rows[0][1:] == [8, Decimal("100.0")]
+    assert overview.rows[1][1:] == [6, Decimal("75.0")]

@@ -37,6 +37,8 @@ class Command(BaseCommand):
         if result.errors:
             lines = "\n".join(str(error) for error in result.errors)
             raise CommandError(f"{len(result.errors)} bad row(s), nothing imported:\n{lines}")
+        for warning in result.warnings:
+            self.stdout.write(self.style.WARNING(f"Warning: {warning}"))
         prefix = "Dry run, nothing written: would import" if options["dry_run"] else "Imported"
         self.stdout.write(
             f"{prefix} {len(result.created)} new and {len(result.updated)} updated project(s) "
