@@ -27,7 +27,16 @@ def anci(db):
 
 @pytest.fixture
 def prato(db):
-    return make_organization("Comune di Prato", "comune", tax_code="84006890481", seat_id="100005")
+    from django.utils import timezone
+
+    # A coordinator has verified that it is the Comune of its seat (governance scope).
+    return make_organization(
+        "Comune di Prato",
+        "comune",
+        tax_code="84006890481",
+        seat_id="100005",
+        territory_verified_at=timezone.now(),
+    )
 
 
 @pytest.fixture

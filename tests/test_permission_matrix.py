@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.policies.base import PUBLIC, ROLES, expect, private, regional_only
+from tests.policies.base import PUBLIC, ROLES, SIGNED_IN, expect, private, regional_only
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,19 @@ POLICY: dict[str, tuple[Callable[[dict], dict] | None, dict[str, int]]] = {
     "organizations:membership-delete": (
         lambda w: {"pk": w["prato_membership"].pk},
         private(405),
+    ),
+    "organizations:change-request-create": (
+        lambda w: {"pk": w["prato"].pk},
+        private(404, regione_admin=200, anci_coordinator=200, prato_member=200),
+    ),
+    "organizations:change-request-list": (None, regional_only()),
+    "organizations:change-request-approve": (
+        lambda w: {"pk": w["prato_change"].pk},
+        private(405),  # POST only
+    ),
+    "organizations:change-request-reject": (
+        lambda w: {"pk": w["prato_change"].pk},
+        private(405),  # POST only
     ),
     "organizations:invitation-accept": (lambda w: {"token": "unknown"}, expect(404)),
     "organizations:profile": (None, private()),
@@ -254,7 +267,7 @@ def cast(
 
 @pytest.fixture
 def world(cast, prato, coop, other_coop):
-    from approdo.organizations.models import Membership
+    from approdo.organizations.models import ChangeRequest, Membership
 
     membership = Membership.objects.get(user=cast["prato_member"], organization=prato)
     world = {
@@ -263,6 +276,12 @@ def world(cast, prato, coop, other_coop):
         "coop": coop,
         "other_coop": other_coop,
         "prato_membership": membership,
+        "prato_change": ChangeRequest.objects.create(
+            organization=prato,
+            proposed={"name": "Comune di Prato (PO)"},
+            current={"name": prato.name},
+            requested_by=cast["prato_member"],
+        ),
     }
     for area in AREAS:
         if hasattr(area, "extend_world"):
@@ -278,8 +297,8 @@ def resolve_path(route: Route, kwargs: dict) -> str:
     return reverse(route.name, kwargs=kwargs)
 
 
-@pytest.mark.parametrize("route", policy_routes(), ids=key)
-def test_role_gets_declared_status(route, client, cast, world):
+def answers_for(route: Route, client, cast, world) -> tuple[dict[str, int], dict[str, int]]:
+    """(status of a GET by each role, the statuses the policy declares)."""
     entry = POLICY.get(key(route))
     if entry is None:
         pytest.fail(f"{key(route)} has no policy")
@@ -291,7 +310,98 @@ def test_role_gets_declared_status(route, client, cast, world):
         if cast[role] is not None:
             client.force_login(cast[role])
         answers[role] = client.get(path).status_code
+    return answers, expected
+
+
+@pytest.mark.parametrize("route", policy_routes(), ids=key)
+def test_role_gets_declared_status(route, client, cast, world):
+    answers, expected = answers_for(route, client, cast, world)
     assert answers == expected
+
+
+def self_promotions(role: str) -> list[dict]:
+    """Locked values that would widen what `role`'s organisation sees if it could set them: a
+    Unione, the Società della Salute of the Pratese zona, and last the Comune di Prato (whose
+    pipeline entry is in the world), each marked as verified."""
+    from approdo.territory.models import SocietaDellaSalute, UnioneComuni
+
+    claim = {"territory_verified": "on", "tax_code": "", "reason": "Self-promotion"}
+    unione, _ = UnioneComuni.objects.get_or_create(
+        slug="val-di-bisenzio", defaults={"name": "Unione dei Comuni della Val di Bisenzio"}
+    )
+    return [
+        {
+            **claim,
+            "name": f"Unione ({role})",
+            "kind": "unione_comuni",
+            "seat": "100005",
+            "unione": unione.pk,
+        },
+        {
+            **claim,
+            "name": f"Società della Salute Area Pratese ({role})",
+            "kind": "sds",
+            "seat": "100005",
+            "sds": SocietaDellaSalute.objects.get(zona__slug="pratese").pk,
+        },
+        {**claim, "name": f"Comune di Prato ({role})", "kind": "comune", "seat": "100005"},
+    ]
+
+
+def edit_own_organisations(client, cast) -> dict[str, list[tuple[str, int]]]:
+    """Every signed-in role tries, on each organisation it belongs to, to set the locked fields
+    through the edit page (POST), files a change request with the same values and tries to
+    approve it. Returns each organisation's locked values and verification before."""
+    from django.urls import reverse
+
+    from approdo.organizations.actions import locked_values
+    from approdo.organizations.models import ChangeRequest, Organization
+
+    before = {}
+    for role in SIGNED_IN:
+        user = cast[role]
+        client.logout()
+        client.force_login(user)
+        for organization in Organization.objects.filter(memberships__user=user):
+            before[organization.pk] = (locked_values(organization), organization.territory_verified)
+            for attempt in self_promotions(role):
+                pk = organization.pk
+                client.post(reverse("organizations:organization-edit", args=[pk]), attempt)
+                client.post(reverse("organizations:change-request-create", args=[pk]), attempt)
+            for change in ChangeRequest.objects.filter(organization=organization):
+                url = reverse("organizations:change-request-approve", args=[change.pk])
+                client.post(url, {"verify": "on"})
+    client.logout()
+    return before
+
+
+def test_editing_own_organisation_changes_no_access(client, cast, world):
+    """Edit own organisation, then retry: after every role has tried to make its organisation
+    a Comune, Unione or SdS of the Pratese territory, every URL still answers every role as the
+    policy declares."""
+    from approdo.organizations import permissions
+    from approdo.organizations.actions import locked_values
+    from approdo.organizations.models import Organization
+
+    before = edit_own_organisations(client, cast)
+    for role in SIGNED_IN:
+        for organization in Organization.objects.filter(memberships__user=cast[role]):
+            values = locked_values(organization)
+            if permissions.can_edit_locked_fields(cast[role]):
+                # The attempts are well-formed: a coordinator's own edit goes through.
+                assert values["kind"] == "comune" and organization.territory_verified
+            else:
+                assert (values, organization.territory_verified) == before[organization.pk], role
+    mismatches = {}
+    for route in policy_routes():
+        answers, expected = answers_for(route, client, cast, world)
+        if answers != expected:
+            mismatches[key(route)] = {
+                role: (expected[role], answers[role])
+                for role in ROLES
+                if answers[role] != expected[role]
+            }
+    assert mismatches == {}
 
 
 @pytest.mark.parametrize("role", ROLES)

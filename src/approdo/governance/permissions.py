@@ -40,20 +40,26 @@ def _scope_ids(user) -> tuple[set[int], set[int], set[str], set[str]]:
 
 
 def _own_bodies(user) -> Q | None:
-    """Q on PipelineEntry for the bodies the user's organisations are (None: no such body)."""
+    """Q on PipelineEntry for the bodies the user's organisations are (None: no such body).
+
+    Only a territory link verified by a coordinator counts (Organization.territory_verified_at):
+    a Comune is the comune of its seat, a Unione or a Società della Salute the one it is linked
+    to. Names and self-declared kinds or seats never grant anything."""
     from approdo.organizations.models import Organization
 
     orgs = Organization.objects.filter(
-        pk__in=base.organization_ids_of(user), kind__in=BODY_KINDS
-    ).values_list("kind", "seat_id", "name")
+        pk__in=base.organization_ids_of(user),
+        kind__in=BODY_KINDS,
+        territory_verified_at__isnull=False,
+    ).values_list("kind", "seat_id", "unione_id", "sds_id")
     condition = None
-    for kind, seat_id, name in orgs:
+    for kind, seat_id, unione_id, sds_id in orgs:
         if kind == "comune" and seat_id:
             part = Q(comune_id=seat_id)
-        elif kind == "unione_comuni":
-            part = Q(unione__name__iexact=name)
-        elif kind == "sds":
-            part = Q(sds__name__iexact=name)
+        elif kind == "unione_comuni" and unione_id:
+            part = Q(unione_id=unione_id)
+        elif kind == "sds" and sds_id:
+            part = Q(sds_id=sds_id)
         else:
             continue
         condition = part if condition is None else condition | part

@@ -14,7 +14,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,7 +22,14 @@ from django.utils.translation import gettext as _
 
 from approdo.core.history import diff, record_history, snapshot
 from approdo.organizations import permissions
-from approdo.organizations.models import Invitation, Membership, Organization, Role, User
+from approdo.organizations.models import (
+    ChangeRequest,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    User,
+)
 from approdo.territory.models import ASL, Zona
 
 ORGANIZATION_FIELDS = [
@@ -37,6 +44,8 @@ ORGANIZATION_FIELDS = [
     "pec",
     "phone",
     "website",
+    "unione",
+    "sds",
 ]
 
 
@@ -84,12 +93,19 @@ def _scope_for(role: str, zona: Zona | None, asl: ASL | None) -> dict:
 
 
 @transaction.atomic
-def create_organization(*, name: str, kind: str, by: User | None, **fields) -> Organization:
+def create_organization(
+    *, name: str, kind: str, by: User | None, territory_verified: bool = False, **fields
+) -> Organization:
     """Create an organisation. Callers: regional roles (the view checks), commands, imports.
 
-    Validates every field (tax code, e-mail, PEC) and records a "created" history entry.
+    Validates every field (tax code, e-mail, PEC) and records a "created" history entry. With
+    `territory_verified`, the creator states that the organisation is the body of its territory
+    link (Comune of its seat, Unione, SdS).
     """
     organization = Organization(name=name, kind=kind, **fields)
+    if territory_verified:
+        organization.territory_verified_at = timezone.now()
+        organization.territory_verified_by = by if by is not None and by.is_authenticated else None
     organization.full_clean()
     organization.save()
     after = snapshot(organization, ORGANIZATION_FIELDS)
@@ -97,22 +113,172 @@ def create_organization(*, name: str, kind: str, by: User | None, **fields) -> O
     return organization
 
 
+class LockedField(PermissionDenied):
+    """Someone without a regional role tried to change a field that defines access."""
+
+
+def _check_locked(by: User | None, organization: Organization, fields: dict) -> None:
+    if by is None or permissions.can_edit_locked_fields(by):
+        return
+    locked = sorted(
+        name
+        for name in set(fields) & {*Organization.LOCKED_FIELDS, "territory_verified"}
+        if snapshot(organization, [name]) != {name: _text(fields[name])}
+        or name == "territory_verified"
+    )
+    if locked:
+        raise LockedField(
+            _("Only coordinators can change these fields: %(fields)s. Request a change instead.")
+            % {"fields": ", ".join(locked)}
+        )
+
+
+def _text(value) -> str | None:
+    if isinstance(value, models.Model):
+        value = value.pk
+    return None if value is None else str(value)
+
+
 @transaction.atomic
-def update_organization(organization: Organization, *, by: User | None, **fields) -> Organization:
+def update_organization(
+    organization: Organization,
+    *,
+    by: User | None,
+    territory_verified: bool | None = None,
+    **fields,
+) -> Organization:
     """Change an organisation's data. Callers: those it is `editable_by` (the view checks).
 
-    Records which fields changed, with old and new values; nothing is recorded for no change.
+    The locked fields (Organization.LOCKED_FIELDS) and `territory_verified` are changed only by
+    regional roles (checked here; others raise LockedField and request a change). Changing a
+    territory field (kind, seat, Unione, SdS) clears the verified territory link unless the same
+    call verifies it again. Records which fields changed, with old and new values; nothing is
+    recorded for no change.
     """
     # Compare with the stored row: a bound ModelForm has already changed `organization`.
     stored = Organization.objects.select_for_update().get(pk=organization.pk)
+    checked = dict(fields)
+    if territory_verified is not None and territory_verified != stored.territory_verified:
+        checked["territory_verified"] = territory_verified
+    _check_locked(by, stored, checked)
     before = snapshot(stored, ORGANIZATION_FIELDS)
+    before["territory_verified"] = str(stored.territory_verified)
     for name, value in fields.items():
         setattr(organization, name, value)
-    changes = diff(before, snapshot(organization, ORGANIZATION_FIELDS))
+    after = snapshot(organization, ORGANIZATION_FIELDS)
+    territory_changed = any(before[name] != after[name] for name in Organization.TERRITORY_FIELDS)
+    verify = stored.territory_verified if territory_verified is None else territory_verified
+    if territory_changed and territory_verified is None:
+        verify = False
+    if verify and (territory_changed or not stored.territory_verified):
+        organization.territory_verified_at = timezone.now()
+        organization.territory_verified_by = by
+    elif not verify:
+        organization.territory_verified_at = None
+        organization.territory_verified_by = None
+    after["territory_verified"] = str(organization.territory_verified)
+    changes = diff(before, after)
     if changes:
-        organization.save(update_fields=[*changes, "updated_at"])
+        update_fields = [name for name in changes if name != "territory_verified"]
+        if "territory_verified" in changes or (verify and territory_changed):
+            update_fields += ["territory_verified_at", "territory_verified_by"]
+        organization.save(update_fields=[*update_fields, "updated_at"])
         record_history(organization, by=by, action="updated", changes=changes)
     return organization
+
+
+def locked_values(organization: Organization) -> dict[str, str | None]:
+    """The organisation's locked fields as stored text (primary keys for related rows)."""
+    return snapshot(organization, list(Organization.LOCKED_FIELDS))
+
+
+@transaction.atomic
+def request_change(
+    organization: Organization, *, by: User, proposed: dict, reason: str = ""
+) -> ChangeRequest:
+    """Ask coordinators to change locked fields of `organization`.
+
+    Callers: those the organisation is `editable_by` (the view checks). `proposed` maps locked
+    field names to new values (model instances or values); unchanged values are dropped, and a
+    request that changes nothing is refused with a ValidationError.
+    """
+    current = locked_values(organization)
+    wanted = {
+        name: _text(value)
+        for name, value in proposed.items()
+        if name in Organization.LOCKED_FIELDS and _text(value) != current[name]
+    }
+    if not wanted:
+        raise ValidationError(_("The request changes nothing."), code="no_change")
+    change = ChangeRequest.objects.create(
+        organization=organization,
+        proposed=wanted,
+        current={name: current[name] for name in wanted},
+        reason=reason.strip(),
+        requested_by=by,
+    )
+    record_history(
+        organization,
+        by=by,
+        action="change_requested",
+        changes={name: [current[name], value] for name, value in wanted.items()},
+    )
+    return change
+
+
+def _decided(change: ChangeRequest, by: User) -> ChangeRequest:
+    if not permissions.can_decide_change_requests(by):
+        raise PermissionDenied(_("Only coordinators decide on change requests."))
+    change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+    if change.status != ChangeRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been decided."), code="decided")
+    return change
+
+
+def _proposed_values(change: ChangeRequest) -> dict:
+    """The proposed values as model field values (related rows looked up by key)."""
+    values = {}
+    for name, value in change.proposed.items():
+        field = Organization._meta.get_field(name)
+        if field.is_relation:
+            values[name] = None if value is None else field.related_model.objects.get(pk=value)
+        else:
+            values[name] = value or ""
+    return values
+
+
+@transaction.atomic
+def approve_change_request(
+    change: ChangeRequest, *, by: User, verify: bool = False, note: str = ""
+) -> ChangeRequest:
+    """Apply a pending change request. Callers: coordinators and regional administrators
+    (checked here). The organisation is validated with the new values (tax code, uniqueness);
+    with `verify`, the territory link is verified in the same change, otherwise a change of kind,
+    seat, Unione or SdS leaves it unverified."""
+    change = _decided(change, by)
+    organization = Organization.objects.get(pk=change.organization_id)
+    values = _proposed_values(change)
+    for name, value in values.items():
+        setattr(organization, name, value)
+    organization.full_clean()
+    update_organization(organization, by=by, territory_verified=True if verify else None, **values)
+    change.status = ChangeRequest.Status.APPROVED
+    change.decided_by, change.decided_at, change.decision_note = by, timezone.now(), note.strip()
+    change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    record_history(organization, by=by, action="change_approved", note=change.decision_note)
+    return change
+
+
+@transaction.atomic
+def reject_change_request(change: ChangeRequest, *, by: User, note: str = "") -> ChangeRequest:
+    """Refuse a pending change request; the organisation is left as it is. Callers:
+    coordinators and regional administrators (checked here)."""
+    change = _decided(change, by)
+    change.status = ChangeRequest.Status.REJECTED
+    change.decided_by, change.decided_at, change.decision_note = by, timezone.now(), note.strip()
+    change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    record_history(change.organization, by=by, action="change_rejected", note=change.decision_note)
+    return change
 
 
 def invitation_link(invitation: Invitation, *, site_url: str | None = None) -> str:

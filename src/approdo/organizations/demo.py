@@ -6,9 +6,12 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
+from django.utils import timezone
 
 from approdo.organizations.models import Membership, Organization, User
-from approdo.territory.models import ASL, Zona
+from approdo.territory.models import ASL, SocietaDellaSalute, UnioneComuni, Zona
+
+BODY_KINDS = {"comune", "unione_comuni", "sds"}
 
 DEMO_PASSWORD = "approdo-demo-2026"
 # A fixed secret so the demo's two-factor accounts can be added to an authenticator app once.
@@ -73,6 +76,7 @@ def create_demo_data() -> list[dict]:
         organizations[name], _ = Organization.objects.get_or_create(
             name=name, kind=kind, defaults={"seat_id": seat, "tax_code": tax_code}
         )
+        verify_territory_link(organizations[name])
     accounts = []
     for email, full_name, org_name, role, scope in ACCOUNTS:
         user = demo_user(email, full_name)
@@ -94,6 +98,20 @@ def create_demo_data() -> list[dict]:
             {"email": email, "role": role, "organization": org_name, "totp": two_factor}
         )
     return accounts
+
+
+def verify_territory_link(organization: Organization) -> None:
+    """Link the demo's Comuni, Unioni and SdS to their territory and mark the link verified, as
+    a coordinator would (the demo's bodies see their own governance records)."""
+    if organization.territory_verified or organization.kind not in BODY_KINDS:
+        return
+    if organization.kind == "unione_comuni":
+        organization.unione = UnioneComuni.objects.filter(name__iexact=organization.name).first()
+    elif organization.kind == "sds":
+        organization.sds = SocietaDellaSalute.objects.filter(name__iexact=organization.name).first()
+    if organization.kind == "comune" or organization.unione or organization.sds:
+        organization.territory_verified_at = timezone.now()
+        organization.save(update_fields=["unione", "sds", "territory_verified_at"])
 
 
 def demo_user(email: str, full_name: str) -> User:

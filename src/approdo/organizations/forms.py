@@ -3,12 +3,45 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from approdo.core.forms import StyledFormMixin
+from approdo.organizations import permissions
 from approdo.organizations.models import Organization, Role, User
 from approdo.territory.models import ASL, Zona
 
+TERRITORY_LINK_HELP = {
+    "unione": _("Unioni dei Comuni only: the union this organisation is."),
+    "sds": _("Società della Salute only: the one this organisation is."),
+}
+
+
+def _order_choices(form) -> None:
+    for name in ("seat", "unione", "sds"):
+        if name in form.fields:
+            form.fields[name].queryset = form.fields[name].queryset.order_by("name")
+
+
+def _check_territory_link(form, data: dict) -> None:
+    kind = data.get("kind")
+    if data.get("unione") and kind != Organization.Kind.UNIONE_COMUNI:
+        form.add_error("unione", _("Only a Unione dei Comuni is linked to a Unione."))
+    if data.get("sds") and kind != Organization.Kind.SDS:
+        form.add_error("sds", _("Only a Società della Salute is linked to one."))
+
 
 class OrganizationForm(StyledFormMixin, forms.ModelForm):
+    """An organisation's data. For people without a regional role (`user`), the locked fields
+    (Organization.LOCKED_FIELDS) are shown read-only and whatever is posted for them is ignored;
+    regional roles also state whether the territory link is verified."""
+
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    territory_verified = forms.BooleanField(
+        label=_("Territory link verified"),
+        required=False,
+        help_text=_(
+            "Tick once you have checked that this organisation is the Comune of its seat, or the "
+            "Unione or Società della Salute above: its members then see that body's governance "
+            "records. Changing the kind, seat, Unione or SdS clears it."
+        ),
+    )
 
     class Meta:
         model = Organization
@@ -24,22 +57,93 @@ class OrganizationForm(StyledFormMixin, forms.ModelForm):
             "pec",
             "phone",
             "website",
+            "unione",
+            "sds",
         ]
         help_texts = {
+            **TERRITORY_LINK_HELP,
             "ipa_code": _("Public bodies: the code in the IPA index."),
             "runts_number": _("Third-sector bodies: the number in the RUNTS register."),
             "seat": _("The comune where the organisation has its seat."),
             "pec": _("Certified e-mail address (posta elettronica certificata)."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["seat"].queryset = self.fields["seat"].queryset.order_by("name")
+        _order_choices(self)
         self.fields["email"].widget.attrs.setdefault("autocomplete", "email")
         self.fields["phone"].widget.attrs.setdefault("autocomplete", "tel")
+        self.locked = not permissions.can_edit_locked_fields(user)
+        if self.locked:
+            del self.fields["territory_verified"]
+            for name in Organization.LOCKED_FIELDS:
+                # A disabled field keeps the stored value whatever the request carries.
+                self.fields[name].disabled = True
+        else:
+            self.fields["territory_verified"].initial = self.instance.territory_verified
 
     def clean_tax_code(self) -> str:
         return "".join(self.cleaned_data["tax_code"].split()).upper()
+
+    def clean(self):
+        data = super().clean()
+        _check_territory_link(self, data)
+        return data
+
+    def changed_values(self) -> dict:
+        """The changed model fields, for actions.update_organization."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name != "territory_verified"
+        }
+
+    def verification(self) -> bool | None:
+        """The verification as ticked (None when the form does not offer it)."""
+        if "territory_verified" not in self.fields:
+            return None
+        return self.cleaned_data["territory_verified"]
+
+
+class ChangeRequestForm(StyledFormMixin, forms.ModelForm):
+    """The locked fields of an organisation as its manager would have them, and why."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the deed of the merger, or the correct tax code."),
+    )
+
+    class Meta:
+        model = Organization
+        fields = list(Organization.LOCKED_FIELDS)
+        help_texts = TERRITORY_LINK_HELP
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _order_choices(self)
+
+    def clean_tax_code(self) -> str:
+        return "".join(self.cleaned_data["tax_code"].split()).upper()
+
+    def clean(self):
+        data = super().clean()
+        _check_territory_link(self, data)
+        return data
+
+    def proposed(self) -> dict:
+        return {name: self.cleaned_data[name] for name in Organization.LOCKED_FIELDS}
+
+
+class ChangeRequestDecisionForm(StyledFormMixin, forms.Form):
+    verify = forms.BooleanField(
+        label=_("Also verify the territory link"),
+        required=False,
+        help_text=_("Tick once you have checked that the organisation is the body it says."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
     def clean_ipa_code(self) -> str:
         return self.cleaned_data["ipa_code"].strip()

@@ -148,10 +148,46 @@ class Organization(models.Model):
     pec = models.EmailField(_("PEC"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
+    unione = models.ForeignKey(
+        "territory.UnioneComuni",
+        verbose_name=_("Unione dei Comuni"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        help_text=_("For a Unione dei Comuni: the union this organisation is."),
+    )
+    sds = models.ForeignKey(
+        "territory.SocietaDellaSalute",
+        verbose_name=_("Società della Salute"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        help_text=_("For a Società della Salute: the one this organisation is."),
+    )
+    # Set only by coordinators and regional administrators: the organisation really is the
+    # Comune of its seat, the Unione or the Società della Salute above. Governance scope
+    # (pipeline entries of the body) follows this link, never a name or a self-declared seat.
+    territory_verified_at = models.DateTimeField(_("territory verified on"), null=True, blank=True)
+    territory_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("territory verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OrganizationQuerySet.as_manager()
+
+    # Fields that define access, audiences or statistics: only regional roles change them,
+    # directly or by approving a change request (ChangeRequest).
+    LOCKED_FIELDS = ("name", "kind", "tax_code", "seat", "unione", "sds")
+    # The fields the verified territory link stands on: changing one clears the verification.
+    TERRITORY_FIELDS = ("kind", "seat", "unione", "sds")
 
     class Meta:
         verbose_name = _("organisation")
@@ -183,6 +219,75 @@ class Organization(models.Model):
 
     def get_sector_display(self) -> str:
         return self.Sector(self.sector).label
+
+    @property
+    def territory_verified(self) -> bool:
+        return self.territory_verified_at is not None
+
+
+class ChangeRequestQuerySet(models.QuerySet):
+    def pending(self) -> "ChangeRequestQuerySet":
+        return self.filter(status=ChangeRequest.Status.PENDING)
+
+    def visible_to(self, user) -> "ChangeRequestQuerySet":
+        """Regional roles see every request; organisation managers those of their own."""
+        if permissions.is_regional(user):
+            return self.all()
+        return self.filter(
+            organization_id__in=permissions.organization_ids_of(user, {permissions.ORG_MANAGER})
+        )
+
+    def decidable_by(self, user) -> "ChangeRequestQuerySet":
+        """Pending requests `user` may approve or reject: regional roles only."""
+        if not permissions.can_decide_change_requests(user):
+            return self.none()
+        return self.pending()
+
+
+class ChangeRequest(models.Model):
+    """An organisation manager's proposal to change locked fields of their organisation
+    (name, kind, tax code, seat, Unione, Società della Salute), applied only when a
+    coordinator or regional administrator approves it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="change_requests"
+    )
+    # {field: value} as stored (primary keys for the comune, Unione and SdS), and the values
+    # at the time of the request, so a decision shows what would change.
+    proposed = models.JSONField(_("proposed values"))
+    current = models.JSONField(_("values when requested"), default=dict)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), blank=True, max_length=2000)
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_status_display()})"
 
 
 class Role(models.TextChoices):

@@ -178,6 +178,17 @@ def can_see_members(user, organization: Organization | int) -> bool:
     return can_read_everything(user) or role_in(user, organization) is not None
 
 
+def can_edit_locked_fields(user) -> bool:
+    """Name, kind, tax code, seat, Unione, SdS and the territory verification define access,
+    audiences and statistics: only regional roles change them."""
+    return is_regional(user)
+
+
+def can_decide_change_requests(user) -> bool:
+    """Coordinators and regional administrators approve or reject change requests."""
+    return is_regional(user)
+
+
 def can_see_history(user) -> bool:
     """Change histories are for coordinators and regional administrators."""
     return is_regional(user)

@@ -18,13 +18,15 @@ from approdo.core.decorators import public
 from approdo.core.models import HistoryEntry
 from approdo.organizations import actions, permissions
 from approdo.organizations.forms import (
+    ChangeRequestDecisionForm,
+    ChangeRequestForm,
     InviteForm,
     NewAccountForm,
     OrganizationFilterForm,
     OrganizationForm,
     RoleScopeForm,
 )
-from approdo.organizations.models import Invitation, Membership, Organization, User
+from approdo.organizations.models import ChangeRequest, Invitation, Membership, Organization, User
 
 PAGE_SIZE = 25
 
@@ -86,7 +88,7 @@ def organization_detail(request, pk):
 def organization_create(request):
     if not permissions.is_regional(request.user):
         raise PermissionDenied
-    form = OrganizationForm(request.POST or None)
+    form = OrganizationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         organization = actions.create_organization(by=request.user, **form.cleaned_data)
         messages.success(request, _("Organisation created."))
@@ -101,15 +103,20 @@ def organization_create(request):
 @require_http_methods(["GET", "POST"])
 def organization_edit(request, pk):
     organization = get_object_or_404(Organization.objects.editable_by(request.user), pk=pk)
-    form = OrganizationForm(request.POST or None, instance=organization)
+    form = OrganizationForm(request.POST or None, instance=organization, user=request.user)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        actions.update_organization(organization, by=request.user, **fields)
+        actions.update_organization(
+            organization,
+            by=request.user,
+            territory_verified=form.verification(),
+            **form.changed_values(),
+        )
         messages.success(request, _("Changes saved."))
         return redirect(organization)
     context = {
         "form": form,
         "organization": organization,
+        "locked": form.locked,
         "breadcrumbs": [
             _organizations_crumb(),
             (organization.name, organization.get_absolute_url()),
@@ -117,6 +124,129 @@ def organization_edit(request, pk):
         ],
     }
     return render(request, "organizations/organization_form.html", context)
+
+
+def _change_crumbs(organization: Organization | None = None) -> list:
+    crumbs = [_organizations_crumb()]
+    if organization is not None:
+        crumbs.append((organization.name, organization.get_absolute_url()))
+    return crumbs
+
+
+@require_http_methods(["GET", "POST"])
+def change_request_create(request, pk):
+    """The organisation's manager asks coordinators to change its locked fields."""
+    organization = get_object_or_404(Organization.objects.editable_by(request.user), pk=pk)
+    # A fresh copy: the bound form writes the proposed values onto its instance.
+    form = ChangeRequestForm(request.POST or None, instance=Organization.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.request_change(
+                organization,
+                by=request.user,
+                proposed=form.proposed(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Change requested: a coordinator will review it."))
+            return redirect(organization)
+    context = {
+        "form": form,
+        "organization": organization,
+        "pending": organization.change_requests.pending().select_related("requested_by"),
+        "breadcrumbs": [*_change_crumbs(organization), (_("Request a change"), None)],
+    }
+    return render(request, "organizations/changerequest_form.html", context)
+
+
+def _change_rows(changes) -> list:
+    """Requests with their proposed values as (label, current, proposed) rows: one query per
+    related model for the names of the comuni, Unioni and SdS they mention."""
+    changes = list(changes)
+    names = {}
+    for field_name in ("seat", "unione", "sds"):
+        model = Organization._meta.get_field(field_name).related_model
+        keys = {
+            value
+            for change in changes
+            for value in (change.proposed.get(field_name), change.current.get(field_name))
+            if value
+        }
+        rows = model.objects.filter(pk__in=keys) if keys else []
+        names[field_name] = {str(row.pk): str(row) for row in rows}
+    kinds = dict(Organization.Kind.choices)
+
+    def shown(field_name: str, value):
+        if value in (None, ""):
+            return "—"
+        if field_name in names:
+            return names[field_name].get(str(value), value)
+        return kinds.get(value, value) if field_name == "kind" else value
+
+    for change in changes:
+        change.rows = [
+            (
+                Organization._meta.get_field(name).verbose_name,
+                shown(name, change.current.get(name)),
+                shown(name, value),
+            )
+            for name, value in change.proposed.items()
+        ]
+    return changes
+
+
+@require_safe
+def change_request_list(request):
+    if not permissions.can_decide_change_requests(request.user):
+        raise PermissionDenied
+    requests = ChangeRequest.objects.visible_to(request.user).select_related(
+        "organization", "requested_by", "decided_by"
+    )
+    context = {
+        "pending": _change_rows(requests.pending()),
+        "decided": _change_rows(requests.exclude(status=ChangeRequest.Status.PENDING)[:50]),
+        "breadcrumbs": [_organizations_crumb(), (_("Change requests"), None)],
+    }
+    return render(request, "organizations/changerequest_list.html", context)
+
+
+def _decide(request, pk, decide) -> object:
+    change = get_object_or_404(ChangeRequest.objects.decidable_by(request.user), pk=pk)
+    form = ChangeRequestDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The decision could not be recorded."))
+        return redirect("organizations:change-request-list")
+    try:
+        decide(change, form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("organizations:change-request-list")
+
+
+@require_POST
+def change_request_approve(request, pk):
+    return _decide(
+        request,
+        pk,
+        lambda change, data: actions.approve_change_request(
+            change, by=request.user, verify=data["verify"], note=data["note"]
+        ),
+    )
+
+
+@require_POST
+def change_request_reject(request, pk):
+    return _decide(
+        request,
+        pk,
+        lambda change, data: actions.reject_change_request(
+            change, by=request.user, note=data["note"]
+        ),
+    )
 
 
 @require_safe
@@ -328,6 +458,9 @@ HISTORY_ACTIONS = {
     "member_added": gettext_lazy("Person added"),
     "member_changed": gettext_lazy("Role changed"),
     "member_removed": gettext_lazy("Person removed"),
+    "change_requested": gettext_lazy("Change requested"),
+    "change_approved": gettext_lazy("Change request approved"),
+    "change_rejected": gettext_lazy("Change request rejected"),
 }
 
 
