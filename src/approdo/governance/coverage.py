@@ -17,9 +17,7 @@ Rules (the README repeats them):
 """
 
 import datetime
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Max
@@ -148,19 +146,6 @@ class Coverage:
         return self.regions[row.region]
 
 
-@contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while thousands of small acyclic objects are built:
-    its repeated passes over them tripled the time of a national-scale computation."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def period_of(year: int | None, on: datetime.date | None) -> tuple[datetime.date, datetime.date]:
     """First and last day counted: one day, a whole year, or today."""
     if on is not None:
@@ -172,11 +157,6 @@ def period_of(year: int | None, on: datetime.date | None) -> tuple[datetime.date
 
 
 def load_network(*, year: int | None = None, on: datetime.date | None = None) -> Network:
-    with gc_paused():
-        return _load_network(year=year, on=on)
-
-
-def _load_network(*, year: int | None, on: datetime.date | None) -> Network:
     first, last = period_of(year, on)
     day = min(last, max(first, timezone.localdate()))
     year = first.year
@@ -270,11 +250,6 @@ def aggregate(network: Network, level: str, extra: Hypothesis | None = None) -> 
     """One row per area of `level` (every area, hosting places or not), in name order."""
     if level not in ALL_LEVELS:
         raise ValueError(f"Unknown level {level!r}")
-    with gc_paused():
-        return _aggregate(network, level, extra)
-
-
-def _aggregate(network: Network, level: str, extra: Hypothesis | None) -> list[CoverageRow]:
     rows: dict = {}
     missing: dict = defaultdict(int)
     for code, comune in network.comuni.items():
