@@ -170,13 +170,22 @@ def convert_xlsform(file: BinaryIO | bytes, filename: str) -> ConversionResult:
             % {"rows": rows, "max": max_rows}
         )
         return result
+    # Our own checks list every problem at once; pyxform stops at its first one, which is
+    # added when it is about a row not already reported.
     result.errors.extend(_unsupported(definition.survey or []))
-    if result.errors:
-        return result
+    result.errors.extend(_structure_problems(definition.survey or [], definition.choices or []))
     try:
         converted = convert(xlsform=dataclasses.asdict(definition), pretty_print=True)
     except PyXFormError as error:
-        result.errors.append(_pyxform_message(error))
+        message = _pyxform_message(error)
+        if not result.errors or _pyxform_row(error) not in _reported_rows(result.errors):
+            result.errors.append(message)
+        return result
+    except Exception:  # noqa: BLE001  (pyxform may fail on what our checks already refused)
+        if not result.errors:
+            result.errors.append(gettext("The file could not be read as an XLSForm."))
+        return result
+    if result.errors:
         return result
     result.warnings = list(converted.warnings)
     schema, errors = _build_schema(converted._pyxform)
@@ -221,6 +230,15 @@ def _pyxform_message(error: PyXFormError) -> str:
         "row": match.group(1),
         "reason": match.group(2),
     }
+
+
+def _pyxform_row(error: PyXFormError) -> int | None:
+    match = _PYXFORM_ROW.match(str(error).strip())
+    return int(match.group(1)) if match else None
+
+
+def _reported_rows(errors: list[str]) -> set[int]:
+    return {int(row) for row in re.findall(r"\b(\d+)\b", " ".join(errors))}
 
 
 def _row_message(row: int, reason: str) -> str:
@@ -268,6 +286,99 @@ def _unsupported(rows: list[dict]) -> list[str]:
                         % {"function": name, "column": column},
                     )
                 )
+    return errors
+
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_NAMELESS = frozenset({"end_group", "end_repeat"})
+_OPENING = {"begin_group": "end_group", "begin_repeat": "end_repeat"}
+
+
+def _list_name(raw_type: str) -> str:
+    """The choice list of a select type ("select_one yn", "select one yn or_other")."""
+    words = [w for w in raw_type.split() if w.lower() != "or_other"]
+    if words and words[0].lower() in {"select_one", "select_multiple"}:
+        return words[1] if len(words) > 1 else ""
+    if len(words) > 2 and words[0].lower() == "select":
+        return words[-1]
+    return ""
+
+
+def _structure_problems(rows: list[dict], choices: list[dict]) -> list[str]:
+    """Every missing, invalid or repeated name, every select without its choice list and
+    every group or repeat not closed (or closed without being opened), each with its row:
+    pyxform reports only the first of these."""
+    errors: list[str] = []
+    lists = {str(c.get("list_name") or c.get("list name") or "").strip() for c in choices}
+    seen: dict[str, int] = {}
+    opened: list[tuple[str, int]] = []
+    for index, row in enumerate(rows):
+        line = index + 2  # the header is row 1
+        raw_type = str(row.get("type") or "").strip()
+        if not raw_type:
+            continue
+        key = _type_key(raw_type)
+        name = str(row.get("name") or "").strip()
+        if key in _OPENING:
+            opened.append((key, line))
+        elif key in _NAMELESS:
+            if not opened or _OPENING[opened[-1][0]] != key:
+                errors.append(
+                    _row_message(
+                        line,
+                        gettext("“%(type)s” closes a group or repeat that is not open.")
+                        % {"type": raw_type},
+                    )
+                )
+            else:
+                opened.pop()
+            continue
+        if not name:
+            errors.append(_row_message(line, gettext("the question has no name.")))
+        elif not _NAME.match(name):
+            errors.append(
+                _row_message(
+                    line,
+                    gettext(
+                        "the name “%(name)s” is not valid: use letters, digits, _ - and ., "
+                        "starting with a letter or _."
+                    )
+                    % {"name": name},
+                )
+            )
+        elif name in seen:
+            errors.append(
+                _row_message(
+                    line,
+                    gettext("the name “%(name)s” is already used on row %(row)s.")
+                    % {"name": name, "row": seen[name]},
+                )
+            )
+        else:
+            seen[name] = line
+        if key in {"select_one", "select_multiple"}:
+            list_name = _list_name(raw_type)
+            if not list_name:
+                errors.append(
+                    _row_message(line, gettext("the select question names no choice list."))
+                )
+            elif list_name not in lists:
+                errors.append(
+                    _row_message(
+                        line,
+                        gettext("the choice list “%(list)s” is not on the choices sheet.")
+                        % {"list": list_name},
+                    )
+                )
+    for key, line in opened:
+        errors.append(
+            _row_message(
+                line,
+                gettext("this group is never closed (end group missing).")
+                if key == "begin_group"
+                else gettext("this repeat is never closed (end repeat missing)."),
+            )
+        )
     return errors
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from approdo.surveys import actions
 from approdo.surveys.expressions import evaluate_form
 from approdo.surveys.models import Campaign, QuestionnaireVersion
-from approdo.surveys.tests.conftest import md_form
+from approdo.surveys.tests.conftest import md_form, upload
 from approdo.surveys.xlsform import walk
 from approdo.territory.models import Comune, Zona
 
@@ -293,3 +294,52 @@ def test_command_refuses_a_campaign_code_that_is_not_a_slug(db, tmp_path):
 
     assert "is not a valid campaign code" in str(error.value)
     assert not Campaign.objects.exists()
+
+
+def test_every_problem_of_the_form_is_listed_at_once(db):
+    """pyxform stops at its first problem: our checks list each one, with its row."""
+    content = md_form(
+        """
+| | type | name | label |
+| | text | a | A |
+| | select_one nolist | b | B |
+| | text | | C |
+| | integer | a | D |
+| | text | 1bad | E |
+| | end repeat | | |
+| | begin group | g | G |
+""",
+        choices="| | list_name | name | label |\n| | yn | yes | Yes |",
+    )
+
+    with pytest.raises(actions.FormImportError) as refused:
+        actions.import_xlsform(upload(content), campaign_slug="many-problems")
+
+    assert refused.value.messages == [
+        "Sheet “survey”, row 3: the choice list “nolist” is not on the choices sheet.",
+        "Sheet “survey”, row 4: the question has no name.",
+        "Sheet “survey”, row 5: the name “a” is already used on row 2.",
+        "Sheet “survey”, row 6: the name “1bad” is not valid: use letters, digits, _ - and ., "
+        "starting with a letter or _.",
+        "Sheet “survey”, row 7: “end repeat” closes a group or repeat that is not open.",
+        "Sheet “survey”, row 8: this group is never closed (end group missing).",
+    ]
+    assert not Campaign.objects.exists()
+
+
+def test_a_problem_only_pyxform_finds_is_still_reported_with_ours(db):
+    content = md_form(
+        """
+| | type | name | label | relevant |
+| | text | a | A | |
+| | geopoint | where | Where | |
+| | text | c | C | ${nowhere} = 1 |
+"""
+    )
+
+    with pytest.raises(actions.FormImportError) as refused:
+        actions.import_xlsform(upload(content), campaign_slug="two-problems")
+
+    messages = refused.value.messages
+    assert messages[0] == "Sheet “survey”, row 3: the question type “geopoint” is not supported."
+    assert len(messages) == 2 and "nowhere" in messages[1]
