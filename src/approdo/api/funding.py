@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from approdo.api import params
 from approdo.core.decorators import public
 from approdo.funding import permissions
 from approdo.funding.models import Call
@@ -113,6 +114,9 @@ class StatisticsSerializer(serializers.Serializer):
     suppression = StatisticsSuppressionSerializer()
 
 
+QUERY = [params.choice("view", ["public"], "Staff: the figures the public sees.")]
+
+
 def visible_call(request, slug: str) -> Call:
     """The call when the caller may read its statistics: 404 when the call is not visible to
     them, 401 or 403 when it is but its statistics are not public."""
@@ -134,9 +138,7 @@ def visible_call(request, slug: str) -> Call:
     "for network staff only, who get the exact figures unless they ask for view=public.",
     parameters=[
         OpenApiParameter("slug", str, OpenApiParameter.PATH, description="Call code."),
-        OpenApiParameter(
-            "view", str, enum=["public"], description="Staff: the figures the public sees."
-        ),
+        *params.parameters(QUERY),
     ],
     responses={
         200: StatisticsSerializer,
@@ -149,6 +151,7 @@ def visible_call(request, slug: str) -> Call:
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def call_statistics_detail(request, slug: str):
+    params.check(request.query_params, QUERY)
     call = visible_call(request, slug)
     exact = shows_exact_figures(request.user, request.GET.get("view"))
     return Response(StatisticsSerializer(call_statistics(call, public=not exact)).data)

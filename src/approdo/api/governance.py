@@ -1,19 +1,20 @@
 """Public governance endpoint: coverage of the SAI network by comune, zona, ASL or province."""
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from approdo.api import params
 from approdo.core.decorators import public
 from approdo.governance.coverage import LEVELS, coverage
 
-
-class CoverageQuerySerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=LEVELS)
-    year = serializers.IntegerField(required=False, min_value=1990, max_value=2100)
+QUERY = [
+    params.choice("level", list(LEVELS), "Areas to count by.", required=True),
+    params.integer("year", 1990, 2100, "Projects in force in that year (default: today)."),
+]
 
 
 class PlacesByTypeSerializer(serializers.Serializer):
@@ -61,12 +62,7 @@ class CoverageSerializer(serializers.Serializer):
     "projects, places by type, places per 1,000 residents, comuni hosting places and holders. "
     "A project's places are split among its hosting comuni (a comune's own figure when "
     "given, otherwise evenly). Public.",
-    parameters=[
-        OpenApiParameter("level", str, enum=list(LEVELS), required=True),
-        OpenApiParameter(
-            "year", int, description="Projects in force in that year (default: today)."
-        ),
-    ],
+    parameters=params.parameters(QUERY),
     responses={
         200: CoverageSerializer,
         422: OpenApiResponse(description="Unknown level or bad year (problem+json)."),
@@ -76,9 +72,9 @@ class CoverageSerializer(serializers.Serializer):
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def coverage_view(request):
-    query = CoverageQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    result = coverage(query.validated_data["level"], year=query.validated_data.get("year"))
+    params.check(request.query_params, QUERY)
+    year = request.query_params.get("year")
+    result = coverage(request.query_params["level"], year=int(year) if year else None)
     body = {
         "level": result.level,
         "year": result.year,

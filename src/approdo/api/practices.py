@@ -4,13 +4,14 @@ same search and filters as the catalogue page."""
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from approdo.api import params
 from approdo.api.pagination import ItemsPagination
 from approdo.core.decorators import public
 from approdo.organizations.models import Organization
@@ -139,48 +140,47 @@ def practice_items(ids: list[int], request) -> list[dict]:
     return items
 
 
-def _integer(data, name: str, default: int, low: int, high: int, errors: dict) -> int:
-    raw = data.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value is None or not low <= value <= high:
-        errors[name] = gettext("Expected a whole number from %(low)s to %(high)s.") % {
-            "low": low,
-            "high": high,
-        }
-        return default
-    return value
+QUERY = [
+    params.text(
+        "q",
+        "Words to search (Italian stemming, accents ignored; every word must match); "
+        "text after the first 2,000 characters is ignored.",
+    ),
+    params.text("zone", "Zona distretto slug.", 1000),
+    params.text("asl", "ASL slug.", 1000),
+    params.text("province", "Province abbreviation (po, fi, ...).", 1000),
+    params.text("action", "Action code (DESIGN 4.1).", 1000),
+    params.text("target", "Target group code; a group also matches its children.", 1000),
+    params.choices("sector", ["public", "third_sector"], "Sector of the lead organisation."),
+    params.choices("status", ["ongoing", "ended"], "Whether the practice is running."),
+    params.Query(
+        "year",
+        {"type": "string", "pattern": "^[0-9]{4}(,[0-9]{4})*$"},
+        "A year the practice was running (YYYY).",
+    ),
+    params.text("funding", "Funding source, as written in the practices.", 1000),
+    params.choice("sort", ["relevance", "newest", "title"], "Order of the results."),
+    params.integer("limit", 1, ItemsPagination.max_limit, "Default 50."),
+    params.integer("offset", 0, 10_000_000, "Default 0."),
+]
 
 
 def parse(data) -> tuple[facets.Selection, int, int]:
-    """The selection, limit and offset of a request; ValidationError (422) for bad values."""
+    """The selection, limit and offset of a request; ValidationError (422) for values that do
+    not conform to QUERY or name no known code."""
+    params.check(data, QUERY)
     selection = facets.Selection.from_query(data)
     errors = {}
     for facet, values in selection.chosen.items():
         known = facets.known_values(facet)
-        if facet == "year":
-            unknown = [value for value in values if not (value.isdigit() and len(value) == 4)]
-        else:
-            unknown = [value for value in values if known is not None and value not in known]
+        unknown = [value for value in values if known is not None and value not in known]
         if unknown:
             errors[facet] = gettext("Unknown value: %(values)s.") % {"values": ", ".join(unknown)}
-    if selection.sort and selection.sort not in ("relevance", "newest", "title"):
-        errors["sort"] = gettext("Expected relevance, newest or title.")
-    limit = _integer(
-        data, "limit", ItemsPagination.default_limit, 1, ItemsPagination.max_limit, errors
-    )
-    offset = _integer(data, "offset", 0, 0, 10_000_000, errors)
     if errors:
         raise ValidationError(errors)
+    limit = int(data.get("limit") or ItemsPagination.default_limit)
+    offset = int(data.get("offset") or 0)
     return selection, limit, offset
-
-
-def _filter(name: str, description: str) -> OpenApiParameter:
-    return OpenApiParameter(name, str, OpenApiParameter.QUERY, description=description)
 
 
 @public
@@ -190,21 +190,7 @@ def _filter(name: str, description: str) -> OpenApiParameter:
     description="Published good practices (public), best match first when `q` is given, "
     "otherwise newest first. Filters take codes and may be repeated or comma-separated: "
     "values of one filter combine with OR, filters with AND.",
-    parameters=[
-        _filter("q", "Words to search (Italian stemming, accents ignored; every word must match)."),
-        _filter("zone", "Zona distretto slug."),
-        _filter("asl", "ASL slug."),
-        _filter("province", "Province abbreviation (po, fi, ...)."),
-        _filter("action", "Action code (DESIGN 4.1)."),
-        _filter("target", "Target group code; a group also matches its children."),
-        _filter("sector", "Sector of the lead organisation: public or third_sector."),
-        _filter("status", "ongoing or ended."),
-        _filter("year", "A year the practice was running."),
-        _filter("funding", "Funding source, as written in the practices."),
-        _filter("sort", "relevance, newest or title."),
-        OpenApiParameter("limit", int, OpenApiParameter.QUERY, description="1-500, default 50."),
-        OpenApiParameter("offset", int, OpenApiParameter.QUERY, description="Default 0."),
-    ],
+    parameters=params.parameters(QUERY),
     responses={200: PracticeListSerializer},
     tags=["practices"],
 )

@@ -90,6 +90,13 @@ def _components() -> dict[str, dict[str, Any]]:
                 **{"WWW-Authenticate": {"schema": {"type": "string"}}},
             ),
             "Forbidden": _problem_response("Not allowed for this user."),
+            "BadRequest": _problem_response(
+                "The body cannot be read: not JSON, or nested deeper than 32 levels."
+            ),
+            "NotFound": _problem_response("No such resource, or not visible to this user."),
+            "ContentTooLarge": _problem_response(
+                "The body is larger than the server accepts (DATA_UPLOAD_MAX_MEMORY_SIZE)."
+            ),
             "UnprocessableContent": _problem_response(
                 "The input is invalid: one entry per invalid field.", "ValidationProblem"
             ),
@@ -106,6 +113,11 @@ def _add_problem_responses(operation: dict[str, Any], *, throttled: bool = True)
     query = [p for p in operation.get("parameters", []) if p.get("in") == "query"]
     if "requestBody" in operation or query:
         responses.setdefault("422", {"$ref": "#/components/responses/UnprocessableContent"})
+    if "requestBody" in operation:
+        responses.setdefault("400", {"$ref": "#/components/responses/BadRequest"})
+        responses.setdefault("413", {"$ref": "#/components/responses/ContentTooLarge"})
+    if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+        responses.setdefault("404", {"$ref": "#/components/responses/NotFound"})
     security = operation.get("security")
     if security and {} not in security:
         responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
@@ -123,8 +135,9 @@ def _add_problem_responses(operation: dict[str, Any], *, throttled: bool = True)
 
 def add_api_conventions(result: dict[str, Any], generator, request, public, **kwargs) -> dict:
     """Declare the rate-limit headers on every response of every operation, the problem
-    responses every operation may give (401/403 when authenticated, 422 with input, 429), and
-    the problem body of error responses declared without one."""
+    responses every operation may give (401/403 when authenticated, 422 with input, 400 and
+    413 with a body, 404 with a path parameter, 429), and the problem body of error responses
+    declared without one."""
     components = result.setdefault("components", {})
     for section, entries in _components().items():
         components.setdefault(section, {}).update(entries)
