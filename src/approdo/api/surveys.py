@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from approdo.api import params as api_params
 from approdo.api.errors import PROBLEM_CONTENT_TYPE, problem
 from approdo.core import rows
 from approdo.core.decorators import public
@@ -354,6 +355,7 @@ def _export_params(request, slug: str) -> dict:
         if can_see_campaign(request.user, campaign):
             raise PermissionDenied(gettext("Exports are for the network's staff."))
         raise Http404
+    api_params.check(request.query_params, EXPORT_QUERY)
     query = request.query_params
     params = {
         "campaign": slug,
@@ -368,13 +370,11 @@ def _export_params(request, slug: str) -> dict:
 
 
 EXPORT_QUERY = [
-    SLUG,
-    OpenApiParameter("labels", str, enum=["codes", "labels"], description="Codes (default)."),
-    OpenApiParameter("language", str, description="Language of labels, e.g. it or en."),
-    OpenApiParameter(
+    api_params.choice("labels", ["codes", "labels"], "Codes (default) or labels."),
+    api_params.text("language", "Language of labels, e.g. it or en.", 20),
+    api_params.boolean(
         "drafts",
-        bool,
-        description="Ignored: drafts are private to their organisation and never exported.",
+        "Ignored: drafts are private to their organisation and never exported.",
     ),
 ]
 
@@ -386,7 +386,7 @@ EXPORT_QUERY = [
     description="Every response of the campaign as CSV, streamed: one column per question, "
     "select_multiple as one column plus one 0/1 column per choice. Repeats are in the "
     "XLSX export. For coordinators, regional administrators and analysts.",
-    parameters=EXPORT_QUERY,
+    parameters=[SLUG, *api_params.parameters(EXPORT_QUERY)],
     responses={(200, "text/csv"): OpenApiResponse(description="CSV file (UTF-8).")},
     tags=["surveys"],
 )
@@ -410,7 +410,7 @@ def campaign_responses_csv(request, slug: str):
     "sheets linked by the parent's instance_id. Large exports (more rows than the server's "
     "inline limit) answer 202 with the export job to follow. For coordinators, regional "
     "administrators and analysts.",
-    parameters=EXPORT_QUERY,
+    parameters=[SLUG, *api_params.parameters(EXPORT_QUERY)],
     responses={
         (200, CONTENT_TYPES["xlsx"]): OpenApiResponse(description="XLSX workbook."),
         202: ExportJobSerializer,
