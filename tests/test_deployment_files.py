@@ -41,6 +41,7 @@ def test_compose_runs_the_database_two_servers_the_worker_and_the_proxy(compose)
             and "@db:5432/" in (environment["DATABASE_URL"])
         )
         assert environment["APPRODO_BEHIND_PROXY"] == "1"
+        assert environment["APPRODO_TRUSTED_PROXIES"] == "1"  # Caddy, and nothing else
         assert "127.0.0.1" in environment["ALLOWED_HOSTS"]  # the health check's host
         assert ":?" in environment["SECRET_KEY"]  # refuses to start without one
         assert f"media:{MEDIA}" in services[name]["volumes"]

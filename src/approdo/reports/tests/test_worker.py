@@ -169,9 +169,9 @@ def test_the_admin_shows_whether_a_worker_is_running(client):
     root.save(update_fields=["is_staff", "is_superuser"])
     client.force_login(root)
 
-    idle = client.get(reverse("admin:index")).content.decode()
+    idle = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     beat("worker-1")
-    running = client.get(reverse("admin:index")).content.decode()
+    running = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     listing = client.get(reverse("admin:core_workerheartbeat_changelist"))
 
     assert 'id="worker-status"' in idle
