@@ -1,6 +1,7 @@
 """Fail when a catalogue misses a string of the code: makemessages refreshes every catalogue
 (the project's and those apps keep in their own `locale/`), then msgfmt counts untranslated
-and fuzzy entries, which must all be zero, in every language."""
+and fuzzy entries, which must all be zero, in every language, and checks placeholders and
+plural forms."""
 
 import os
 import re
@@ -21,11 +22,14 @@ def main() -> int:
     subprocess.run(command, cwd=APP_DIR, env=env, check=True, capture_output=True)
     failures = 0
     for catalogue in sorted(APP_DIR.glob("**/locale/*/LC_MESSAGES/django.po")):
-        stats = subprocess.run(
-            ["msgfmt", "--statistics", "-o", os.devnull, str(catalogue)],
-            capture_output=True, text=True, check=True,
-        ).stderr.strip()
-        if re.search(r"\d+ (?:fuzzy|untranslated)", stats):
+        # --check: placeholders match the msgid and every plural entry has the language's
+        # number of forms (Arabic has six: a missing form falls back to Italian on the page).
+        result = subprocess.run(
+            ["msgfmt", "--check", "--statistics", "-o", os.devnull, str(catalogue)],
+            capture_output=True, text=True,
+        )
+        stats = result.stderr.strip()
+        if result.returncode or re.search(r"\d+ (?:fuzzy|untranslated)", stats):
             failures += 1
             print(f"{catalogue.relative_to(APP_DIR)} is incomplete: {stats}", file=sys.stderr)
     if failures:

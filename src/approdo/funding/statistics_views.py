@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_safe
 
 from approdo.core.decorators import public
@@ -141,7 +141,7 @@ def statistics_geojson(request, call, exact):
 
 @statistics_page
 def call_report(request, call, exact):
-    context = _context(request, call, exact, gettext("Report"))
+    context = _context(request, call, exact, pgettext("call report", "Report"))
     return render(request, "funding/report/report.html", context)
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from approdo.core.forms import StyledFormMixin
@@ -95,14 +96,16 @@ class CampaignCreateForm(CampaignForm):
     )
     xlsform = forms.FileField(
         label=_("XLSForm file"),
-        help_text=_("An .xlsx, .xls or .md XLSForm, at most %(size)s MB.")
-        % {"size": settings.APPRODO_XLSFORM_MAX_BYTES // (1024 * 1024)},
     )
 
     field_order = ["xlsform", "slug", "title"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Formatted per request: a lazy text formatted at import would stay in Italian.
+        self.fields["xlsform"].help_text = gettext(
+            "An .xlsx, .xls or .md XLSForm, at most %(size)s MB."
+        ) % {"size": settings.APPRODO_XLSFORM_MAX_BYTES // (1024 * 1024)}
         self.fields["xlsform"].widget.attrs["accept"] = ".xlsx,.xls,.md"
         if not self.is_bound:
             self.initial.setdefault(

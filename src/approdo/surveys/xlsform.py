@@ -22,7 +22,8 @@ from pathlib import PurePath
 from typing import Any, BinaryIO
 
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 from pyxform.errors import PyXFormError
 from pyxform.xls2json_backends import Definition, get_xlsform
 from pyxform.xls2xform import convert
@@ -478,7 +479,7 @@ def _build_schema(survey: dict) -> tuple[dict, list[str]]:
         for child in (element(node, f"/{root}") for node in survey.get("children", []))
         if child is not None
     ]
-    _mark_or_other(children)
+    _mark_or_other(children, sorted(languages | {"default"}))
     languages.discard("default")
     schema = {
         "format": SCHEMA_FORMAT,
@@ -493,14 +494,39 @@ def _build_schema(survey: dict) -> tuple[dict, list[str]]:
     return schema, errors
 
 
-def _mark_or_other(children: list[dict]) -> None:
-    """pyxform expands `or_other` into an 'other' choice plus a `<name>_other` text question."""
-    names = {child["name"] for child in children}
+def _mark_or_other(children: list[dict], languages: list[str]) -> None:
+    """pyxform expands `or_other` into an 'other' choice plus a `<name>_other` text question,
+    both labelled in English ("Other", "Specify other."): label them in each language of the
+    form instead (the form's untranslated texts, key "default", in the site's language)."""
+    by_name = {child["name"]: child for child in children}
     for child in children:
-        if "choices" in child and f"{child['name']}_other" in names:
+        specify = by_name.get(f"{child['name']}_other")
+        if "choices" in child and specify is not None:
             child["or_other"] = any(choice["name"] == "other" for choice in child["choices"])
+            if child["or_other"]:
+                other = next(c for c in child["choices"] if c["name"] == "other")
+                if set(other["labels"].values()) <= {"Other"}:
+                    other["labels"] = _in_languages(languages, "Other")
+                if set(specify["labels"].values()) <= {"Specify other."}:
+                    specify["labels"] = _in_languages(languages, "Specify other.")
         if "children" in child:
-            _mark_or_other(child["children"])
+            _mark_or_other(child["children"], languages)
+
+
+def _in_languages(languages: list[str], text: str) -> dict[str, str]:
+    """{form language key: `text` translated in it} for pyxform's own English labels."""
+    result = {}
+    for key in languages:
+        match = re.search(r"\(([\w-]+)\)\s*$", key)
+        code = (match.group(1) if match else key).split("-")[0].lower()
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        with translation.override(code):
+            if text == "Other":
+                result[key] = pgettext("choice of a question", "Other")
+            else:
+                result[key] = gettext("Specify other.")
+    return result
 
 
 def walk(elements: list[dict]):

@@ -38,3 +38,18 @@ TARGETS = {
         "marginalita",
     ),
 }
+
+# Funding sources of the good-practice questionnaire (choice list `fonti`). Practices and calls
+# store the name as written (Italian); readers see it in their language when it is one of these.
+FUNDING_SOURCES = {
+    "fami": _("AMIF (Asylum, Migration and Integration Fund)"),
+    "fse_plus": _("ESF+"),
+    "altri_fondi_ue": _("Other EU funds"),
+    "fondi_ministeriali": _("Ministry funds (not AMIF)"),
+    "fondi_regionali": _("Regional funds"),
+    "fondi_comunali": _("Municipal or zona funds"),
+    "fondazioni": _("Banking or private foundations"),
+    "fondi_propri": _("Own funds"),
+    "fami_2014_2020": _("AMIF 2014-2020"),
+    "fami_2021_2027": _("AMIF 2021-2027"),
+}

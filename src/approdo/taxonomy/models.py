@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from approdo.taxonomy import defaults
@@ -7,6 +8,15 @@ from approdo.taxonomy import defaults
 class Term(models.Model):
     code = models.SlugField(_("code"), max_length=60, primary_key=True)
     label = models.CharField(_("label"), max_length=250)
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'The label in other languages, by language code: {"en": "…", "fr": "…", "ar": "…"}. '
+            "A language without one shows the label."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -16,6 +26,12 @@ class Term(models.Model):
     DEFAULT_LABELS: dict = {}
 
     def __str__(self):
+        """The label in the active language: the one typed for it, else the catalogue's
+        translation of a default term, else the (Italian) label."""
+        language = (translation.get_language() or "").split("-")[0]
+        typed = (self.translations or {}).get(language)
+        if typed:
+            return typed
         return str(self.DEFAULT_LABELS.get(self.code) or self.label)
 
 

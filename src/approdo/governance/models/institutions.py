@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = [
     "CalendarFeedToken",
@@ -253,7 +254,7 @@ class FollowUpActionQuerySet(models.QuerySet):
 
 class FollowUpAction(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("follow-up action", "Open")
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 

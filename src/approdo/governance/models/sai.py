@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 HOLDER_KINDS = ("comune", "unione_comuni", "sds")
 
@@ -62,7 +63,7 @@ class SaiProject(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         ACTIVE = "active", _("Active")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("SAI project", "Closed")
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     holder = models.ForeignKey(

@@ -238,3 +238,15 @@ def test_not_a_workbook_is_refused():
     assert convert_xlsform(b"hello", "form.pdf").errors == [
         "“form.pdf” is not an XLSForm: upload an .xlsx, .xls or .md file."
     ]
+
+
+def test_or_other_choice_and_prompt_are_in_the_form_languages():
+    """pyxform labels its 'other' choice and prompt in English: each language gets its own."""
+    elements = by_name(convert_xlsform(EVERY_TYPE, "form.md").schema)
+    other = next(c for c in elements["f"]["choices"] if c["name"] == "other")
+    specify = elements["f_other"]["labels"]
+    assert other["labels"]["English (en)"] == "Other"
+    assert specify["English (en)"] == "Specify other."
+    assert other["labels"]["Italiano (it)"] == "Altro"
+    assert specify["Italiano (it)"] not in ("", "Specify other.")
+    assert specify["default"] == specify["Italiano (it)"]  # untranslated forms are Italian
