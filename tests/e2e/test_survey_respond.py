@@ -36,8 +36,14 @@ def tab_to(page, element_id: str, *, backwards: bool = False, limit: int = 250) 
     raise AssertionError(f"#{element_id} was never reached with {key}")
 
 
+BUSY = (
+    "() => !!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, "
+    "form[data-autosave=pending], form[data-autosave=saving]')"
+)
+
+
 def settled(page) -> None:
-    busy = "() => !!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    busy = BUSY
     for _ in range(100):
         if not page.evaluate(busy):
             return
@@ -181,6 +187,9 @@ def test_member_fills_in_by_keyboard_resumes_and_submits(
     tab_to(page, f"resume-{response.instance_id}")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    # The draft opens again at the page that was left, the last one.
+    assert re.search(r"\b9\D+9$", page.locator("#survey-step").inner_text().strip())
+    page.goto(f"/questionari/risposte/{response.instance_id}/?page=1")
     assert page.locator("#q-data-organizzazione-org-nome").input_value() == "Comune di Prato"
     assert page.locator("#q-data-organizzazione-referente-email").input_value() == (
         "anna@example.org"
@@ -201,3 +210,145 @@ def test_member_fills_in_by_keyboard_resumes_and_submits(
     assert response.status == SurveyResponse.Status.SUBMITTED
     assert [p["partner_nome"] for p in response.answers["partner"]] == ["Cooperativa Il Ponte"]
     assert response.answers["fami_programma"] == "fami_2021_2027"
+
+
+# -- autosave: nothing clicked is lost, the note tells the truth, the draft resumes where left --
+
+CHECKBOXES = [f"q-data-destinatari-azioni-destinatari-{n}" for n in range(4)]
+
+
+@pytest.fixture
+def draft(tuscany, campaign, prato, prato_member):
+    from approdo.surveys import actions
+
+    return actions.start_response(campaign, organization=prato, by=prato_member)
+
+
+def autosave_state(page) -> str:
+    return page.locator("form[data-survey-form]").get_attribute("data-autosave") or ""
+
+
+def wait_for_state(page, state: str) -> None:
+    page.wait_for_selector(f"form[data-survey-form][data-autosave={state}]", timeout=30000)
+
+
+@pytest.fixture
+def slow_saves(monkeypatch):
+    """Every draft save takes 800 ms more on the server (a slow network or database), in the
+    live server's thread: the browser goes on clicking meanwhile."""
+    import time
+
+    from approdo.surveys import actions
+
+    original = actions.save_draft
+
+    def slow(*args, **kwargs):
+        time.sleep(0.8)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "save_draft", slow)
+
+
+@pytest.mark.parametrize(("interval", "slow"), [(100, False), (100, True), (450, True)])
+def test_fast_clicks_on_a_select_multiple_are_all_kept(
+    page, live_server, client, tuscany, prato_member, draft, request, interval, slow
+):
+    from approdo.surveys.models import SurveyResponse
+
+    if slow:
+        request.getfixturevalue("slow_saves")
+    sign_in(page, live_server, client, prato_member)
+    page.goto(f"/questionari/risposte/{draft.instance_id}/?page=3")
+    posts = []
+    page.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
+
+    for element_id in CHECKBOXES:
+        page.click(f"label[for={element_id}]")
+        page.wait_for_timeout(interval)
+    wait_for_state(page, "saved")
+
+    assert all(page.is_checked(f"#{element_id}") for element_id in CHECKBOXES)
+    assert "Salvat" in page.locator("#survey-status").inner_text()
+    chosen = SurveyResponse.objects.get(pk=draft.pk).answers["destinatari"].split()
+    assert len(chosen) == 4
+    page.reload()
+    assert all(page.is_checked(f"#{element_id}") for element_id in CHECKBOXES)
+    if slow and interval > 400:
+        assert len(posts) >= 2  # clicks came while a save was on its way: merged, in order
+
+
+def test_typing_fast_on_a_slow_server_keeps_every_character(
+    page, live_server, client, tuscany, prato_member, draft, slow_saves
+):
+    from approdo.surveys.models import SurveyResponse
+
+    sign_in(page, live_server, client, prato_member)
+    page.goto(f"/questionari/risposte/{draft.instance_id}/?page=1")
+    field = page.locator("#q-data-organizzazione-org-nome")
+    field.click()
+    page.keyboard.type("Comune di ", delay=30)
+    page.wait_for_timeout(1600)  # a pause: a save leaves while the typing goes on
+    page.keyboard.type("Prato e Vaiano", delay=30)
+    page.keyboard.press("Tab")
+    wait_for_state(page, "saved")
+
+    assert field.input_value() == "Comune di Prato e Vaiano"
+    assert SurveyResponse.objects.get(pk=draft.pk).answers["org_nome"] == "Comune di Prato e Vaiano"
+
+
+def test_a_failed_save_says_not_saved_and_retry_saves(
+    page, live_server, client, tuscany, prato_member, draft
+):
+    from approdo.surveys.models import SurveyResponse
+
+    sign_in(page, live_server, client, prato_member)
+    page.goto(f"/questionari/risposte/{draft.instance_id}/?page=3")
+    url = f"**/questionari/risposte/{draft.instance_id}/"
+
+    def fail(route):
+        if route.request.method == "POST":
+            route.fulfill(status=500, body="Server Error")
+        else:
+            route.continue_()
+
+    page.route(url, fail)
+    page.click(f"label[for={CHECKBOXES[0]}]")
+    page.click(f"label[for={CHECKBOXES[1]}]")
+    wait_for_state(page, "failed")
+
+    status = page.locator("#survey-status").inner_text()
+    form = page.locator("form[data-survey-form]")
+    assert status == form.get_attribute("data-msg-failed")  # "Not saved ...", in the language
+    assert "Salvat" not in status and "Saved" not in status
+    assert page.locator("#survey-retry").is_visible()
+    assert SurveyResponse.objects.get(pk=draft.pk).answers.get("destinatari") is None
+    assert page.is_checked(f"#{CHECKBOXES[0]}") and page.is_checked(f"#{CHECKBOXES[1]}")
+    assert_axe_clean(page, "the form with a failed save")
+
+    page.unroute(url, fail)
+    page.click("#survey-retry")
+    wait_for_state(page, "saved")
+    assert not page.locator("#survey-retry").is_visible()
+    assert len(SurveyResponse.objects.get(pk=draft.pk).answers["destinatari"].split()) == 2
+
+
+def test_a_draft_opens_again_at_the_page_left(
+    page, live_server, client, tuscany, prato_member, draft
+):
+    def resume() -> str:
+        page.goto("/questionari/")
+        with page.expect_navigation():
+            page.click(f"#resume-{draft.instance_id}")
+        return page.locator("#survey-body").get_attribute("data-page")
+
+    sign_in(page, live_server, client, prato_member)
+    page.goto(f"/questionari/risposte/{draft.instance_id}/?page=3")
+    page.click(f"label[for={CHECKBOXES[0]}]")  # an answer saved on page 3
+    wait_for_state(page, "saved")
+    assert resume() == "3"
+    assert re.search(r"\b3\D+9$", page.locator("#survey-step").inner_text().strip())
+
+    tab_to(page, "survey-previous")
+    answered(page, "Enter")  # to page 2, changing nothing
+    assert page.locator("#survey-body").get_attribute("data-page") == "2"
+    assert resume() == "2"

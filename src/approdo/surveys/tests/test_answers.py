@@ -336,3 +336,65 @@ def assert_exports_work(campaign):
     write_xlsx(dataset.sheets(params), out)
     workbook = load_workbook(io.BytesIO(out.getvalue()), read_only=True)
     assert len(list(workbook[campaign.slug].iter_rows())) == expected + 1
+
+
+# -- the good-practice form: partners required once "has partners" is yes --------------------
+
+
+@pytest.fixture
+def practice(db, prato, prato_member):
+    from pathlib import Path
+
+    form = Path(__file__).resolve().parents[1] / "forms" / "buone_pratiche.md"
+    campaign = actions.import_xlsform(
+        upload(form.read_bytes(), form.name),
+        campaign_slug="buone-pratiche",
+        opens_at=timezone.now() - datetime.timedelta(days=1),
+        closes_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    campaign.organizations.add(prato)
+    return actions.start_response(campaign, organization=prato, by=prato_member)
+
+
+def test_partners_cannot_be_left_empty_after_answering_yes(client, prato_member, practice):
+    client.force_login(prato_member)
+    data = {"_revision": practice.revision, "page": 5, "lang": "en"}
+    data |= {"/data/partenariato/ha_partner": "si", "_action": "next"}
+
+    page = client.post(edit_url(practice), data, HTTP_HX_REQUEST="true").content.decode()
+
+    assert 'data-page="5"' in page  # the person stays on the page, told why
+    assert "Add at least one partner." in page
+    assert 'id="q-data-partenariato-partner-error"' in page
+    assert 'href="#q-data-partenariato-partner-add"' in page  # the summary links the button
+    practice.refresh_from_db()
+    assert practice.last_page == 5
+
+    submitted = client.post(
+        reverse("surveys:response-submit", kwargs={"instance_id": practice.instance_id}),
+        {"_revision": practice.revision, "page": 1, "lang": "en"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    # Among the errors of the submission (in the form's default language, Italian).
+    assert "Aggiungere almeno un partner." in submitted
+    practice.refresh_from_db()
+    assert practice.status == SurveyResponse.Status.DRAFT
+
+
+def test_the_draft_opens_at_the_page_it_was_left_on(client, prato_member, practice):
+    client.force_login(prato_member)
+    data = {"page": 3, "lang": "en", "/data/destinatari_azioni/destinatari": "msna"}
+    client.post(edit_url(practice), data | {"_revision": practice.revision}, HTTP_HX_REQUEST="true")
+    practice.refresh_from_db()
+    assert practice.last_page == 3
+    revision = practice.revision
+    data["_action"] = "prev"
+    client.post(edit_url(practice), data | {"_revision": revision}, HTTP_HX_REQUEST="true")
+    practice.refresh_from_db()
+    assert practice.last_page == 2  # moved without changing an answer: no new revision
+    assert practice.revision == revision
+
+    assert 'data-page="2"' in client.get(edit_url(practice)).content.decode()
+    assert 'data-page="4"' in client.get(edit_url(practice, page=4)).content.decode()
+    practice.refresh_from_db()
+    assert practice.last_page == 2  # reading a page changes nothing
