@@ -82,7 +82,7 @@ def test_addresses_are_counted_apart(client, small_limit):
 
 
 def test_behind_the_proxy_the_address_it_appended_is_counted(client, settings, small_limit):
-    settings.USE_X_FORWARDED_HOST = True
+    settings.APPRODO_TRUSTED_PROXIES = 1
     for _ in range(small_limit):
         client.get(ANON, HTTP_X_FORWARDED_FOR="1.1.1.1, 10.0.0.1")
 
