@@ -20,9 +20,9 @@ pytestmark = [
 THREADS = 6
 
 
-def race(function) -> list:
-    barrier = threading.Barrier(THREADS)
-    results: list = [None] * THREADS
+def race(function, threads: int = THREADS) -> list:
+    barrier = threading.Barrier(threads)
+    results: list = [None] * threads
 
     def worker(index):
         try:
@@ -33,10 +33,10 @@ def race(function) -> list:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
+    workers = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for thread in workers:
         thread.start()
-    for thread in threads:
+    for thread in workers:
         thread.join()
     return results
 
@@ -89,3 +89,25 @@ def test_one_response_campaign_takes_one_of_many_racing_instances(open_campaign)
     assert sum(isinstance(result, tuple) for result in results) == 1
     assert sum(isinstance(result, actions.AlreadyResponded) for result in results) == THREADS - 1
     assert SurveyResponse.objects.count() == 1
+
+
+def test_identical_draft_saves_at_the_same_moment_all_succeed(open_campaign):
+    """Many saves of the same answers from the same revision (a client resending, tabs): one
+    makes the new revision, the others find that content stored and succeed, none is a
+    stale-revision conflict. (40 at once: the test database allows 100 connections.)"""
+    campaign, organization = open_campaign
+    response = actions.start_response(campaign, organization=organization, by=None)
+    answers = {"project": "Casa", "people": "3"}
+
+    def save(_index):
+        copy = SurveyResponse.objects.select_related("version").get(pk=response.pk)
+        return actions.save_draft(copy, answers=answers, revision=response.revision, by=None)
+
+    results = race(save, threads=40)
+
+    assert all(isinstance(result, SurveyResponse) for result in results), [
+        r for r in results if not isinstance(r, SurveyResponse)
+    ][:3]
+    stored = SurveyResponse.objects.get(pk=response.pk)
+    assert stored.revision == response.revision + 1 and stored.answers == answers
+    assert {result.revision for result in results} == {stored.revision}
