@@ -131,6 +131,10 @@ def call_statistics(call: Call, *, public: bool) -> dict:
     zone_cells = hide.cells([z["projects"] for z in zones])
     asl_rows = list(ASL.objects.filter(pk__in=raw["asl"]).values_list("pk", "name", "slug"))
     asl_cells = hide.cells([raw["asl"][pk] for pk, _name, _slug in asl_rows])
+    if public:
+        zone_cells, asl_cells = _protect_zones_within_asl(
+            zones, zone_cells, asl_rows, asl_cells, hide
+        )
     asl_names = {pk: name for pk, name, _slug in asl_rows}
 
     return {
@@ -206,6 +210,32 @@ class _Suppressor:
             shown = [None if value else 0 for value in values]
         self._count(shown)
         return shown
+
+
+def _protect_zones_within_asl(zones, zone_cells, asl_rows, asl_cells, hide: "_Suppressor"):
+    """An ASL's count is published beside those of its zone, so when each project of the ASL
+    works in one of its zone only, a single hidden zona is the ASL's count minus the other
+    zone. Within each ASL whose count is shown, the hidden zone are therefore protected as
+    the cells of a partition are (`suppression.protect`: the smallest other zona hidden too),
+    or, when that cannot be done, the ASL's count is hidden."""
+    zone_cells, asl_cells = list(zone_cells), list(asl_cells)
+    limit = suppression.threshold()
+    for position, (asl_id, _name, _slug) in enumerate(asl_rows):
+        if asl_cells[position] is None:
+            continue
+        members = [i for i, zone in enumerate(zones) if zone["asl_id"] == asl_id]
+        protected = suppression.protect(
+            [zones[i]["projects"] for i in members], [zone_cells[i] for i in members], limit=limit
+        )
+        if protected is None:
+            asl_cells[position] = None
+            hide.hidden += 1
+            continue
+        for index, value in zip(members, protected, strict=True):
+            if value is None and zone_cells[index] is not None:
+                zone_cells[index] = None
+                hide.hidden += 1
+    return zone_cells, asl_cells
 
 
 def _figure(projects: int | None, denominator: int | None) -> dict:

@@ -62,18 +62,29 @@ def suppress(
         return Suppressed(shown, None)
     if is_small(total, limit):
         return Suppressed([None if value else 0 for value in cells], None)
-    hidden = [i for i, value in enumerate(shown) if value is None]
+    protected = protect(cells, shown, limit=limit)
+    if protected is None:
+        return Suppressed([None if value else 0 for value in cells], None)
+    return Suppressed(protected, total)
+
+
+def protect(cells: Sequence[int], shown: Sequence[int | None], *, limit: int) -> list | None:
+    """Secondary suppression for cells whose total is published: `shown` (the cells with
+    some already hidden as None) with the fewest more cells hidden, the smallest visible ones
+    first (ties: first in order), so that no hidden cell can be told from the total; None when
+    no choice of cells protects them (the caller then hides the total)."""
+    shown = list(shown)
+    hidden = [i for i, value in enumerate(shown) if value is None and cells[i]]
     if not hidden:
-        return Suppressed(shown, total)
-    # Visible non-zero cells, smallest first (ties: first in order), are the candidates.
+        return shown
     candidates = sorted((i for i, value in enumerate(shown) if value), key=lambda i: (cells[i], i))
     while not _protected([cells[i] for i in hidden], limit):
         if not candidates:
-            return Suppressed([None if value else 0 for value in cells], None)
+            return None
         index = candidates.pop(0)
         shown[index] = None
         hidden.append(index)
-    return Suppressed(shown, total)
+    return shown
 
 
 def _protected(hidden_values: list[int], limit: int) -> bool:

@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -132,3 +133,38 @@ def test_command_reports_bad_rows_and_dry_run(tmp_path, prato, capsys):
     path.write_text("\n".join([HEADER, GOOD[0].replace("100005", "000000")]))
     with pytest.raises(CommandError, match="line 2: unknown ISTAT code"):
         call_command("import_projects", str(path), "--call", "cmd")
+
+
+def test_granted_total_above_the_budget_is_a_warning_not_an_error(prato, coop):
+    Call.objects.create(slug="stretto", title="Bando", budget=Decimal("40000"))
+    result = importing.import_projects(rows_of(*GOOD), call_slug="stretto", dry_run=True)
+    assert result.errors == [] and result.created == ["A-1", "A-2"]
+    [warning] = result.warnings  # A-1 granted 45,000 (A-2 is not funded)
+    assert "45.000,00" in warning or "45,000.00" in warning
+    assert "5.000,00" in warning or "5,000.00" in warning  # over the budget by
+    within = importing.import_projects(rows_of(*GOOD), call_slug="bando-largo", dry_run=True)
+    assert within.warnings == []  # no budget: nothing to compare
+    Call.objects.filter(slug="stretto").update(budget=Decimal("45000"))
+    assert importing.import_projects(rows_of(*GOOD), call_slug="stretto").warnings == []
+
+
+def test_command_and_dry_run_page_show_the_budget_warning(tmp_path, client, prato, coop):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from approdo.organizations.tests.factories import make_user
+
+    Call.objects.create(slug="stretto", title="Bando", budget=Decimal("40000"))
+    path = tmp_path / "projects.csv"
+    path.write_text("\n".join([HEADER, *GOOD]))
+    out = io.StringIO()
+    call_command("import_projects", str(path), "--call", "stretto", "--dry-run", stdout=out)
+    assert "Warning:" in out.getvalue() and "Dry run" in out.getvalue()
+    user = make_user("coord@anci.example", organization=coop, role="coordinator", totp=True)
+    client.force_login(user)
+    upload = SimpleUploadedFile("p.csv", "\n".join([HEADER, *GOOD]).encode())
+    page = client.post(
+        reverse("funding:project-import", args=["stretto"]), {"file": upload, "dry_run": "on"}
+    ).content.decode()
+    assert 'class="alert alert-warning"' in page
+    assert not Project.objects.exists()

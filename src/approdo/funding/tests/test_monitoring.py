@@ -11,6 +11,7 @@ from approdo.funding.models import (
     Indicator,
     IndicatorValue,
     MonitoringReport,
+    Project,
     ReportingDeadline,
 )
 from approdo.funding.tests.factories import make_project
@@ -146,3 +147,44 @@ def test_monitoring_page(client, call, funded, indicator, analyst, prato_member)
     assert client.get(reverse("funding:indicator-values-csv", args=[call.slug])).status_code == 200
     client.force_login(prato_member)
     assert client.get(reverse("funding:monitoring", args=[call.slug])).status_code == 403
+
+
+def test_a_project_past_its_end_date_shows_as_completed_unless_reports_go_on(call, prato):
+    project = make_project(
+        call,
+        prato,
+        code="P-OLD",
+        status="funded",
+        progress="ongoing",
+        start_date=datetime.date(2020, 1, 15),
+        end_date=datetime.date(2021, 6, 30),
+    )
+    ongoing, completed = Project.Progress.ONGOING, Project.Progress.COMPLETED
+    assert project.progress_on(datetime.date(2021, 6, 30)) == ongoing  # the last day: still on
+    assert project.progress_on(datetime.date(2026, 12, 3)) == completed
+    indicator = Indicator.objects.create(call=call, code="persone", name="Persone")
+    IndicatorValue.objects.create(  # a plan for later says nothing: only achieved values do
+        project=project,
+        indicator=indicator,
+        period=datetime.date(2021, 12, 31),
+        planned=Decimal(5),
+    )
+    assert project.progress_on(datetime.date(2026, 12, 3)) == completed
+    IndicatorValue.objects.filter(project=project).update(achieved=Decimal(4))
+    assert project.progress_on(datetime.date(2026, 12, 3)) == ongoing  # reported after the end
+    project.refresh_from_db()
+    assert project.progress == "ongoing"  # derived when read, never stored
+
+
+def test_the_project_page_shows_the_derived_progress(client, call, prato, analyst):
+    project = make_project(
+        call,
+        prato,
+        code="P-OLD",
+        status="funded",
+        progress="ongoing",
+        end_date=datetime.date(2021, 6, 30),
+    )
+    client.force_login(analyst)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert 'project-progress">Completed<' in page

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from approdo.reports.suppression import suppress, threshold
+from approdo.reports.suppression import protect, suppress, threshold
 
 counts = st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=8)
 limits = st.integers(min_value=2, max_value=12)
@@ -65,3 +65,26 @@ def test_thresholds_come_from_settings(settings):
     settings.APPRODO_SUPPRESSION_THRESHOLD = 3
     assert suppress([4, 2, 0]).cells == [4, None, 0]
     assert suppress([9], sensitive=True).cells == [None]
+
+
+def test_secondary_suppression_worked_by_hand():
+    """Threshold 5, each case reasoned out on paper: the fewest extra cells, smallest first."""
+    # 1 and 2 hidden add up to 3, which would tell both are small: the 7 goes too.
+    assert suppress([1, 2, 7, 30], total=40, limit=5).cells == [None, None, None, 30]
+    # one hidden cell is the total minus the others: the smallest other (6) goes too.
+    assert suppress([4, 6, 30], total=40, limit=5).cells == [None, None, 30]
+    # zeros stay visible and are never chosen.
+    assert suppress([0, 3, 40], total=43, limit=5).cells == [0, None, None]
+    assert suppress([2, 2, 0, 20, 21], total=45, limit=5).cells == [None, None, 0, None, 21]
+    # five hidden ones would be known to be 1 each (sum 5 over 5 cells): the 30 goes too.
+    assert suppress([1, 1, 1, 1, 1, 30], total=35, limit=5).cells == [None] * 6
+    # enough large cells: nothing beyond the small ones.
+    assert suppress([3, 4, 10, 12], total=29, limit=5).cells == [None, None, 10, 12]
+    # no small cell: everything shown.
+    assert suppress([5, 9], total=14, limit=5).cells == [5, 9]
+
+
+def test_protect_reports_when_no_choice_of_cells_protects():
+    assert protect([3, 0], [None, 0], limit=5) is None  # one non-zero cell: the total tells it
+    assert protect([3, 8], [None, 8], limit=5) == [None, None]
+    assert protect([6, 8], [6, 8], limit=5) == [6, 8]
