@@ -75,3 +75,15 @@ def test_signed_in_header_offers_language_and_sign_out_in_the_mobile_menu(client
     mobile = content[content.index('class="d-lg-none mobile-menu-extra"') :]
     assert 'id="mobile-language-form"' in mobile
     assert reverse("account_logout") in mobile
+
+
+def test_header_forms_carry_the_csrf_token(client, coop_member):
+    """The language and sign-out forms are components included with `only`: they still post."""
+    client.force_login(coop_member)
+    content = client.get("/").content.decode()
+    for form_id in ["language-form", "mobile-language-form"]:
+        form = content[content.index(f'id="{form_id}"') :]
+        form = form[: form.index("</form>")]
+        assert 'name="csrfmiddlewaretoken"' in form
+    logout = content[content.index(reverse("account_logout")) :]
+    assert 'name="csrfmiddlewaretoken"' in logout[: logout.index("</form>")]
