@@ -117,15 +117,25 @@ class LockedField(PermissionDenied):
     """Someone without a regional role tried to change a field that defines access."""
 
 
-def _check_locked(by: User | None, organization: Organization, fields: dict) -> None:
+def _check_locked(by: User | None, stored: Organization, fields: dict) -> None:
+    """Refuse a change to a locked field (or to the verification) by a non-regional `by`,
+    whether the field is named `seat` or `seat_id`."""
     if by is None or permissions.can_edit_locked_fields(by):
         return
-    locked = sorted(
-        name
-        for name in set(fields) & {*Organization.LOCKED_FIELDS, "territory_verified"}
-        if snapshot(organization, [name]) != {name: _text(fields[name])}
-        or name == "territory_verified"
+    probe = Organization(
+        **{f.attname: getattr(stored, f.attname) for f in Organization._meta.concrete_fields}
     )
+    for name, value in fields.items():
+        if name != "territory_verified":
+            setattr(probe, name, value)
+    locked = [
+        name
+        for name in Organization.LOCKED_FIELDS
+        if _text(getattr(probe, Organization._meta.get_field(name).attname))
+        != _text(getattr(stored, Organization._meta.get_field(name).attname))
+    ]
+    if "territory_verified" in fields:
+        locked.append("territory_verified")
     if locked:
         raise LockedField(
             _("Only coordinators can change these fields: %(fields)s. Request a change instead.")

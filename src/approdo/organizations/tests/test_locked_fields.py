@@ -62,6 +62,8 @@ def test_the_action_refuses_locked_fields_whatever_the_caller(coop_member, coop)
     with pytest.raises(actions.LockedField):
         actions.update_organization(coop, by=coop_member, kind="comune")
     with pytest.raises(actions.LockedField):
+        actions.update_organization(coop, by=coop_member, seat_id=FIRENZE)
+    with pytest.raises(actions.LockedField):
         actions.update_organization(coop, by=coop_member, territory_verified=True)
     actions.update_organization(coop, by=coop_member, phone="055 123")  # not locked
 
