@@ -66,6 +66,8 @@ def test_review_page_of_a_closed_evaluation_shows_no_form_and_refuses_posts(
     assert client.post(url, data).status_code == 409
     assert Score.objects.get().score == 3
     assert "Evaluation closed" in client.get(reverse("funding:review-list")).content.decode()
+    project_page = client.get(assignment.project.get_absolute_url()).content.decode()
+    assert "See your review" in project_page and "Review this application" not in project_page
 
 
 def test_open_evaluation_still_scores(client, assignment, reviewer, criteria):
