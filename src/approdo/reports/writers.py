@@ -7,7 +7,8 @@ have and the count differs: an export never reports success with rows missing.
 
 A value a format cannot hold is written as text, never an exception: numbers a spreadsheet
 cannot keep exactly (more than 15 significant digits, infinities, NaN) become text in XLSX and
-ODS, the characters XML forbids are dropped from XLSX and ODS cells, lone surrogates (which
+ODS, the characters XML forbids are dropped from XLSX and ODS cells, text longer than a cell
+holds (32,767 characters) is cut with a visible " [...]", lone surrogates (which
 UTF-8 cannot encode) from CSV. A streamed CSV that fails midway ends with a line saying that
 the file is incomplete, and the stream then fails, so the client sees a broken transfer
 rather than a complete-looking file.
@@ -39,6 +40,9 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 PROGRESS_EVERY = 1000
 # Spreadsheets keep 15 significant digits: a larger whole number is written as text, exactly.
 MAX_EXACT_INTEGER = 10**15
+# Excel's limit of the text of one cell; longer text is cut and ends with TRUNCATED.
+MAX_CELL_TEXT = 32_767
+TRUNCATED = " [...]"
 
 Progress = Callable[[int], None]
 
@@ -148,7 +152,11 @@ def xml_cell(value: Any) -> Any:
     value = cell(value)
     kind = type(value)
     if kind is str:
-        return clean_text(value) if has_unstorable(value) else value
+        if has_unstorable(value):
+            value = clean_text(value)
+        if len(value) > MAX_CELL_TEXT:  # more than a spreadsheet cell holds: cut, visibly
+            value = value[: MAX_CELL_TEXT - len(TRUNCATED)] + TRUNCATED
+        return value
     if kind is int:
         return value if -MAX_EXACT_INTEGER < value < MAX_EXACT_INTEGER else str(value)
     if kind is float:

@@ -54,6 +54,9 @@ def test_xml_cells_hold_only_what_xml_and_spreadsheets_can():
     assert xml_cell(decimal.Decimal("1e30")) == "1E+30"
     assert xml_cell(decimal.Decimal("12.5")) == decimal.Decimal("12.5")
     assert xml_cell("a\x00b\x0bc\ud800") == "ab\nc"
+    assert len(xml_cell("x" * 40_000)) == 32_767
+    assert xml_cell("x" * 40_000).endswith(" [...]")
+    assert xml_cell("x" * 32_767) == "x" * 32_767
     assert number("9" * 5000) == "9" * 5000
     assert number("9" * 16) == "9" * 16
     assert number("-123") == -123
