@@ -2,9 +2,11 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from approdo.organizations.tests.factories import PASSWORD, totp_code
+from tests.e2e.conftest import run_axe
 
 
 def test_coordinator_logs_in_with_two_factor(page, tuscany, anci_coordinator):
@@ -23,8 +25,8 @@ def test_coordinator_logs_in_with_two_factor(page, tuscany, anci_coordinator):
 
 def test_arabic_lays_the_page_out_right_to_left(page, tuscany):
     page.goto("/")
-    page.select_option("#language-select", "ar")
-    page.locator(".language-switcher button[type=submit]").click()
+    page.locator("#language-toggle").click()
+    page.locator("#language-form button[value=ar]").click()
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("html")).to_have_attribute("lang", "ar")
     direction = page.evaluate("getComputedStyle(document.body).direction")
@@ -62,3 +64,87 @@ def test_keyboard_reaches_a_comune_from_the_home_page(page, tuscany):
         page.keyboard.press("Enter")
         expect(page).to_have_url(re.compile(re.escape(href) + "$"))
     expect(page.locator("h1")).to_contain_text("Prato")
+
+
+def settled(page):
+    """The page once its menus have finished opening (CSS animations and transitions): axe
+    would otherwise read colours mid-fade."""
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
+    return page
+
+
+def open_mobile_menu(page) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.locator(".custom-navbar-toggler").click()
+    expect(page.locator("#main-menu .menu-wrapper")).to_be_in_viewport()
+
+
+def test_phone_menu_offers_sign_in_and_the_languages(page, tuscany):
+    page.goto("/")
+    open_mobile_menu(page)
+    menu = page.locator("#main-menu")
+    sign_in = menu.get_by_role("link", name=re.compile("^(Accedi|Sign in)$"))
+    expect(sign_in).to_be_in_viewport()
+    menu.locator("#mobile-language-form button[value=ar]").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    open_mobile_menu(page)
+    expect(page.locator("#mobile-language-form button[value=it]")).to_be_visible()
+
+
+def test_phone_menu_offers_sign_out_and_the_staff_groups(
+    page, live_server, client, tuscany, zona_officer
+):
+    client.force_login(zona_officer)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto("/")
+    open_mobile_menu(page)
+    page.locator("#menu-governance").click()
+    board = page.locator('#main-menu a[href="/governance/ricognizione/"]')
+    expect(board).to_be_visible()
+    sign_out = page.locator("#main-menu .mobile-menu-extra").get_by_role(
+        "button", name=re.compile("^(Esci|Sign out)$")
+    )
+    sign_out.scroll_into_view_if_needed()
+    sign_out.click()
+    expect(page.locator("#account-toggle")).to_have_count(0)
+
+
+@pytest.mark.parametrize("language", ["it", "ar"])
+def test_header_menus_and_changed_pages_pass_axe(
+    page, live_server, client, tuscany, anci_coordinator, language
+):
+    """The header with its menus open (phone and laptop), the catalogue with its filter button,
+    the SAI coverage with its patterns and the pipeline board pass axe, left to right and right
+    to left."""
+    from approdo.governance.models import PipelineEntry
+
+    PipelineEntry.objects.create(comune_id="100005")
+    client.force_login(anci_coordinator)
+    page.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            },
+            {"name": "django_language", "value": language, "url": live_server.url},
+        ]
+    )
+    page.goto("/")
+    open_mobile_menu(page)
+    page.locator("#menu-governance").click()
+    assert run_axe(settled(page)) == []
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/")
+    page.locator("#menu-surveys").click()
+    assert run_axe(settled(page)) == []
+    page.locator("#account-toggle").click()
+    assert run_axe(settled(page)) == []
+    page.locator("#language-toggle").click()
+    assert run_axe(settled(page)) == []
+    for path in ["/buone-pratiche/", "/governance/copertura/", "/governance/ricognizione/"]:
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.goto(path)
+        assert run_axe(settled(page)) == [], path
