@@ -189,7 +189,10 @@ class Facet(models.Model):
     """One value a published practice is filed under ("zone" = "pratese", "year" = "2024"...):
     the rows the catalogue filters and counts on, written by search.reindex (see facets.py)."""
 
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    # The unique constraint's index (practice, facet, value) serves the lookups by practice.
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     facet = models.CharField(max_length=20)
     value = models.CharField(max_length=150)
 

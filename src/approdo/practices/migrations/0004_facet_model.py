@@ -59,6 +59,7 @@ class Migration(migrations.Migration):
                 (
                     "practice",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="+",
                         to="practices.practice",
