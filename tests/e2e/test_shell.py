@@ -69,7 +69,11 @@ def test_keyboard_reaches_a_comune_from_the_home_page(page, tuscany):
 def settled(page):
     """The page once its menus have finished opening (CSS animations and transitions): axe
     would otherwise read colours mid-fade."""
-    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
+    page.evaluate(
+        "() => Promise.all(document.getAnimations()"
+        ".filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)"
+        ".map(a => a.finished))"
+    )
     return page
 
 
@@ -148,3 +152,45 @@ def test_header_menus_and_changed_pages_pass_axe(
         page.set_viewport_size({"width": 375, "height": 800})
         page.goto(path)
         assert run_axe(settled(page)) == [], path
+
+
+# Labels whose box overlaps their own input, and selects drawing two arrows (their native one and
+# .form-select's picture).
+FORM_PROBLEMS = """() => {
+  const problems = [];
+  for (const label of document.querySelectorAll("label[for]")) {
+    const input = document.getElementById(label.htmlFor);
+    if (!input || input.type === "checkbox" || input.type === "radio" || input.type === "hidden")
+      continue;
+    const a = label.getBoundingClientRect(), b = input.getBoundingClientRect();
+    if (a.width && b.width && a.bottom > b.top + 1 && a.top < b.bottom - 1
+        && a.right > b.left + 1 && a.left < b.right - 1)
+      problems.push("label over #" + input.id);
+  }
+  for (const select of document.querySelectorAll("select:not([multiple])")) {
+    const style = getComputedStyle(select);
+    if (style.appearance !== "none" && style.backgroundImage !== "none")
+      problems.push("two arrows on #" + select.id);
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_form_labels_stand_clear_of_their_inputs(
+    page, live_server, client, tuscany, anci_coordinator, width
+):
+    client.force_login(anci_coordinator)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": width, "height": 800})
+    organization = anci_coordinator.memberships.get().organization
+    for path in [
+        "/governance/incontri/nuovo/",
+        f"/organizzazioni/{organization.pk}/modifica/",
+        "/buone-pratiche/redazione/nuova/",
+        "/segnalazioni/nuova/",
+    ]:
+        page.goto(path)
+        assert page.evaluate(FORM_PROBLEMS) == [], path
