@@ -25,7 +25,6 @@ class ResponseForm:
         self.problem = ""
         self.conflict_at: datetime.datetime | None = None
         self.saved_at: datetime.datetime | None = None
-        self.saved = False  # this request stored the answers (or found them stored already)
         self.editable = response.is_editable and not _closed_reason(response)
         self.evaluate()
         # Without a page asked for, the questionnaire opens where the person left it.
@@ -138,7 +137,6 @@ class ResponseForm:
             return
         self.revision = self.response.revision
         self.saved_at = self.response.updated_at
-        self.saved = True
 
     def submit(self, *, by) -> SurveyResponse | None:
         """Submit the saved answers; on refusal, the errors (all of them) or the reason are
