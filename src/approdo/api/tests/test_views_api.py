@@ -47,6 +47,8 @@ def test_status_answers_503_when_the_database_is_unreachable(client, monkeypatch
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["status"] == 503
     assert response.json()["database"] == "unreachable"
+    assert response.json()["health"] == "unavailable"
+    assert int(response["Retry-After"]) > 0
 
 
 def test_me_lists_the_memberships_with_roles(client, coop_token, coop_member, coop):

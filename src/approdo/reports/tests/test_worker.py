@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from approdo.core.models import WorkerHeartbeat
@@ -20,6 +21,37 @@ from approdo.reports.models import Export
 pytestmark = pytest.mark.django_db
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction(monkeypatch):
+    """db_worker closes connections it finds in a transaction between tasks (as Django does
+    after a request); here that transaction is the test's own, kept open on PostgreSQL."""
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
+class InlineHeartbeat:
+    """The heartbeat thread writes on a connection of its own, outside the test's transaction
+    (it is exercised for real in tests/test_faults_postgres.py): here it beats once, inline."""
+
+    def __init__(self, worker_id):
+        self.worker_id = worker_id
+
+    def start(self):
+        beat(self.worker_id)
+
+    def stop(self):
+        pass
+
+    def join(self, timeout=None):
+        pass
+
+
+@pytest.fixture(autouse=True)
+def _inline_heartbeat(monkeypatch):
+    monkeypatch.setattr(worker_command, "HeartbeatThread", InlineHeartbeat)
+
+
 BATCH = ["--", "--batch", "--no-startup-delay", "--interval", "0"]
 
 

@@ -64,6 +64,7 @@ class Command(BaseCommand):
             self.run_worker(worker_options)
         finally:
             heartbeat.stop()
+            heartbeat.join(timeout=5)  # its last beat must not come after forget()
             try:
                 forget(worker_id)
             except (OperationalError, InterfaceError):
