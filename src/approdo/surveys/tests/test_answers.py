@@ -409,3 +409,32 @@ def test_the_draft_opens_at_the_page_it_was_left_on(client, prato_member, practi
     assert 'data-page="4"' in client.get(edit_url(practice, page=4)).content.decode()
     practice.refresh_from_db()
     assert practice.last_page == 2  # reading a page changes nothing
+
+
+def test_readers_never_get_another_organisations_draft_or_its_files(
+    client, hostile, prato, prato_member, analyst, anci_coordinator
+):
+    """The review pages refuse drafts; the detail page, the files and the exports agree."""
+    draft = actions.start_response(hostile, organization=prato, by=prato_member)
+    stored = default_storage.save(
+        f"surveys/responses/{draft.instance_id}/abc-x.pdf", ContentFile(b"%PDF-1.4")
+    )
+    actions.save_draft(
+        draft, answers={"title": "Segreto", "doc": stored}, revision=draft.revision, by=None
+    )
+    name = stored.rsplit("/", 1)[1]
+    pages = [
+        reverse("surveys:response-detail", kwargs={"instance_id": draft.instance_id}),
+        reverse("surveys:response-file", kwargs={"instance_id": draft.instance_id, "name": name}),
+    ]
+    export = reverse("api:campaign-responses-csv", kwargs={"slug": "hostile"}) + "?drafts=true"
+    for reader in (analyst, anci_coordinator):
+        client.force_login(reader)
+        assert [client.get(page).status_code for page in pages] == [404, 404]
+        reply = client.get(export)
+        assert reply.status_code == 200, reply.content
+        body = b"".join(reply.streaming_content) if reply.streaming else reply.content
+        csv_text = body.decode("utf-8-sig")
+        assert str(draft.instance_id) not in csv_text and "Segreto" not in csv_text
+    client.force_login(prato_member)
+    assert [client.get(page).status_code for page in pages] == [200, 200]
