@@ -206,6 +206,15 @@ def _related_names(wanted: dict) -> dict:
     return names
 
 
+def _in_field_order(model, changes: dict) -> list:
+    """The changes in the order of the model's fields, then by name: stored as JSON, their
+    own order does not survive PostgreSQL's jsonb."""
+    order = (
+        {field.name: index for index, field in enumerate(model._meta.get_fields())} if model else {}
+    )
+    return sorted(changes.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
 def sentence(entry: HistoryEntry, model: type[models.Model] | None = None) -> str:
     """What happened, as a sentence of the active language (never an internal code)."""
     model = model or ContentType.objects.get_for_id(entry.content_type_id).model_class()
@@ -237,7 +246,7 @@ def readable(entries: Iterable[HistoryEntry]) -> list[HistoryEntry]:
     for entry in entries:
         entry.sentence = sentence(entry, entry.model)
         entry.details = []
-        for name, values in (entry.changes or {}).items():
+        for name, values in _in_field_order(entry.model, entry.changes or {}):
             field = _field(entry.model, name)
             old, new = values if isinstance(values, list) and len(values) == 2 else (None, values)
             old_text, new_text = _text(field, old, names), _text(field, new, names)

@@ -183,9 +183,10 @@ def _bars(items: list[dict], group: str = "") -> list[Bar]:
 
 def tables(stats: dict) -> list[Table]:
     """Every table of the report, each with its chart and its note."""
+    projects = gettext("Projects")
     # xgettext:no-python-format
-    projects, share = gettext("Projects"), gettext("% of funded projects")
-    axis = gettext("% of funded projects")
+    share = gettext("% of funded projects")
+    axis = share
     result = [
         Table(
             "overview",

@@ -3,6 +3,7 @@
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from approdo.core import uploads
 from approdo.core.forms import StyledFormMixin
@@ -74,7 +75,8 @@ class PipelineFilterForm(StyledFormMixin, forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("Kind of body"),
-        choices=[("", _("All"))] + list(PipelineEntry.BodyKind.choices),
+        choices=[("", pgettext_lazy("every kind of body", "All"))]
+        + list(PipelineEntry.BodyKind.choices),
         required=False,
     )
 
@@ -174,7 +176,9 @@ class AttachmentForm(StyledFormMixin, forms.ModelForm):
 
 class MeetingFilterForm(StyledFormMixin, forms.Form):
     type = forms.ChoiceField(
-        label=_("Type"), choices=[("", _("All"))] + list(Meeting.Type.choices), required=False
+        label=_("Type"),
+        choices=[("", pgettext_lazy("every type of meeting", "All"))] + list(Meeting.Type.choices),
+        required=False,
     )
     asl = forms.ModelChoiceField(
         label=_("ASL"), queryset=ASL.objects.defer("geometry"), required=False, to_field_name="slug"
