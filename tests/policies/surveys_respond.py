@@ -52,7 +52,9 @@ def _draft(world: dict) -> dict:
 
 MEMBERS_ONLY = private(404, prato_member=200)
 # A draft: its organisation and the roles that read everything; not the territory officer.
-DRAFT_READERS = private(404, prato_member=200, regione_admin=200, anci_coordinator=200, analyst=200)
+# A draft and its files are private to the organisation's members: regional roles and
+# analysts read responses once sent (as the review pages and the exports do).
+DRAFT_READERS = MEMBERS_ONLY
 
 POLICY = {
     "surveys:campaign-list-mine": (None, private()),
