@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from lxml import html as lxml_html
 
+from tests.markers import rendering_only
 from tests.policies.base import ROLES
 from tests.test_permission_matrix import (  # noqa: F401 (cast and world are fixtures)
     POLICY,
@@ -26,6 +27,8 @@ from tests.test_permission_matrix import (  # noqa: F401 (cast and world are fix
     resolve_path,
     world,
 )
+
+pytestmark = rendering_only
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "src" / "approdo"
 OTHER_LANGUAGES = ["en", "fr", "ar"]

@@ -9,7 +9,10 @@ each width the document must not scroll sideways."""
 import itertools
 
 from tests.e2e.role_pages import html_pages_by_role
+from tests.markers import rendering_only
 from tests.test_permission_matrix import cast, world  # noqa: F401 (fixtures)
+
+pytestmark = rendering_only
 
 LANGUAGES = ["it", "ar"]
 # Who opens a page that several roles may open: the role with the most on it comes first.
