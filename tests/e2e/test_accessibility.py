@@ -18,7 +18,14 @@ PUBLIC_PAGES = [
     "/accounts/password/reset/",
 ]
 
-COORDINATOR_PAGES = ["/", "/organizzazioni/", "/profilo/", "/segnalazioni/", "/accounts/2fa/"]
+COORDINATOR_PAGES = [
+    "/",
+    "/organizzazioni/",
+    "/organizzazioni/richieste-modifica/",
+    "/profilo/",
+    "/segnalazioni/",
+    "/accounts/2fa/",
+]
 
 
 def assert_no_violations(page, path: str) -> None:
@@ -52,7 +59,8 @@ def test_coordinator_pages_pass_axe(page, live_server, client, tuscany, anci_coo
 def test_organisation_member_pages_pass_axe(page, live_server, client, tuscany, prato_member):
     sign_in(page, live_server, client, prato_member)
     organization = prato_member.memberships.get().organization
-    for path in ["/", "/profilo/", f"/organizzazioni/{organization.pk}/"]:
+    own = f"/organizzazioni/{organization.pk}/"
+    for path in ["/", "/profilo/", own, f"{own}modifica/", f"{own}richiesta-modifica/"]:
         assert_no_violations(page, path)
 
 
