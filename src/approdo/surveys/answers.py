@@ -143,7 +143,7 @@ def _is_stored_file(name: str) -> bool:
         if path is not None:
             try:
                 return Path(path(name)).is_file()
-            except NotImplementedError:
+            except NotImplementedError:  # a remote storage has no local path: exists() suffices
                 pass
         return True
     except (OSError, ValueError):
