@@ -3,15 +3,15 @@ questionnaire while they open the call's page, and 20 callers turn the same old 
 an application at the same moment. One application per response, and no error."""
 
 import datetime
-import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from approdo.core.tests import racing
 from approdo.funding import actions
 from approdo.funding.models import Call, Project
 from approdo.organizations.tests.factories import make_organization, make_user
@@ -36,24 +36,7 @@ FORM = b"""| survey |
 
 
 def race(function) -> list:
-    barrier = threading.Barrier(THREADS)
-    results: list = [None] * THREADS
-
-    def worker(index):
-        try:
-            barrier.wait()
-            results[index] = function(index)
-        except Exception as error:  # noqa: BLE001
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return racing.race(function, THREADS)
 
 
 def test_concurrent_submissions_and_views_make_one_application_each():

@@ -1,11 +1,11 @@
 """Submissions racing on PostgreSQL: the same instance id never makes two responses."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from approdo.core.tests import racing
 from approdo.organizations.tests.factories import make_organization
 from approdo.surveys import actions
 from approdo.surveys.models import SurveyResponse
@@ -21,24 +21,7 @@ THREADS = 6
 
 
 def race(function, threads: int = THREADS) -> list:
-    barrier = threading.Barrier(threads)
-    results: list = [None] * threads
-
-    def worker(index):
-        try:
-            barrier.wait()
-            results[index] = function(index)
-        except Exception as error:  # noqa: BLE001
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    return results
+    return racing.race(function, threads)
 
 
 @pytest.fixture
