@@ -383,13 +383,14 @@ def accept_invitation(invitation: Invitation, *, user: User) -> Membership:
             _("This invitation was sent to another e-mail address."),
         )
     scope = _scope_for(invitation.role, invitation.zona, invitation.asl)
-    membership = Membership.objects.filter(user=user, organization=invitation.organization).first()
-    old_role = membership.role if membership else None
-    if membership is None:
-        membership = Membership.objects.create(
-            user=user, organization=invitation.organization, role=invitation.role, **scope
-        )
-    else:
+    # get_or_create falls back to reading the row when a concurrent insert wins the race
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        user=user,
+        organization=invitation.organization,
+        defaults={"role": invitation.role, **scope},
+    )
+    old_role = None if created else membership.role
+    if not created:
         membership.role = invitation.role
         membership.zona, membership.asl = scope["zona"], scope["asl"]
         membership.save(update_fields=["role", "zona", "asl"])
