@@ -1,8 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from approdo.core.registry import MenuGroup
 
 
 class FundingConfig(AppConfig):
     name = "approdo.funding"
+    demo = "approdo.funding.demo.create_demo_data"
+    demo_order = 60
+    menu = "approdo.funding.navigation.menu"
+    menu_groups = [MenuGroup("calls", _("Calls"), order=30)]
 
     def ready(self):
         from approdo.funding import actions

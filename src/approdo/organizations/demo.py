@@ -69,8 +69,8 @@ ACCOUNTS = [
 
 
 @transaction.atomic
-def create_demo_data() -> list[dict]:
-    """Create the demo organisations and accounts; return the accounts to print."""
+def create_demo_data() -> str:
+    """Create the demo organisations and accounts; return the accounts to sign in with."""
     organizations = {}
     for name, kind, seat, tax_code in ORGANIZATIONS:
         organizations[name], _ = Organization.objects.get_or_create(
@@ -94,10 +94,16 @@ def create_demo_data() -> list[dict]:
         if two_factor and not Authenticator.objects.filter(user=user).exists():
             TOTP.activate(user, DEMO_TOTP_SECRET)
             RecoveryCodes.activate(user)
-        accounts.append(
-            {"email": email, "role": role, "organization": org_name, "totp": two_factor}
-        )
-    return accounts
+        marker = "  [two-factor]" if two_factor else ""
+        accounts.append(f"  {email:<40} {role:<17} {org_name}{marker}")
+    return "\n".join(
+        [
+            f"Demo accounts (password: {DEMO_PASSWORD})",
+            *accounts,
+            f"Two-factor accounts use the TOTP secret {DEMO_TOTP_SECRET}: add it to an "
+            "authenticator app, or print a code with `oathtool --totp -b SECRET`.",
+        ]
+    )
 
 
 def verify_territory_link(organization: Organization) -> None:

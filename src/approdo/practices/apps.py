@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
+
+from approdo.core.registry import MenuGroup
 
 
 def _unindex(sender, instance, **kwargs):
@@ -26,6 +29,10 @@ def _reindex_led_by(sender, instance, created, raw=False, **kwargs):
 
 class PracticesConfig(AppConfig):
     name = "approdo.practices"
+    demo = "approdo.practices.demo.create_demo_data"
+    demo_order = 50  # one practice comes from a survey response
+    menu = "approdo.practices.navigation.menu"
+    menu_groups = [MenuGroup("practices", _("Good practices"), order=20)]
 
     def ready(self):
         from approdo.organizations.models import Organization

@@ -1,8 +1,12 @@
 """The dataset registry: what can be exported, by whom, and as which rows.
 
-An app registers its datasets in its AppConfig.ready():
+An app declares its datasets on its AppConfig, as a function giving them by name, and the
+reports app registers every declared one at start-up (core/registry.py):
 
-    register_dataset("survey_responses", SurveyResponses())
+    class SurveysConfig(AppConfig):
+        datasets = "approdo.surveys.exports.datasets"  # () -> {"survey_responses": ..., ...}
+
+`register_dataset` adds one directly (tests do).
 
 A dataset checks its parameters (`clean_params`), says who may export it (`can_export`) and
 gives one or more sheets: a title, the headers, an iterator of rows and, when the database
@@ -16,6 +20,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext
+
+from approdo.core import registry
 
 
 class DatasetError(ValueError):
@@ -64,6 +70,12 @@ _REGISTRY: dict[str, Dataset] = {}
 def register_dataset(name: str, dataset: Dataset) -> None:
     """Make `dataset` exportable under `name` (idempotent for the same object)."""
     _REGISTRY[name] = dataset
+
+
+def register_declared_datasets() -> None:
+    """Register the datasets every app declares (ReportsConfig.ready() calls this)."""
+    for name, dataset in registry.datasets().items():
+        register_dataset(name, dataset)
 
 
 def get_dataset(name: str) -> Dataset:

@@ -261,6 +261,12 @@ def create_demo_data(today: datetime.date | None = None) -> Campaign:
     return campaign
 
 
+def load_demo() -> str:
+    """`approdo demo`'s step (declared in SurveysConfig): the campaign, and what it holds."""
+    campaign = create_demo_data()
+    return f"Survey campaign: {campaign.slug} ({campaign.responses.count()} responses)"
+
+
 def _demo_response(campaign, organization, instance_id, status, answers, reviewer, today):
     member = organization.memberships.select_related("user").first()
     by = member.user if member else None

@@ -356,8 +356,6 @@ def _zona_names() -> dict[str, str]:
     return dict(ComuneZona.objects.valid_on().values_list("comune_id", "zona__name"))
 
 
-def register() -> None:
-    from approdo.reports.datasets import register_dataset
-
-    register_dataset("survey_responses", SurveyResponses())
-    register_dataset("survey_repeat_rows", SurveyRepeatRows())
+def datasets() -> dict[str, Dataset]:
+    """The surveys' datasets, by name (declared in SurveysConfig)."""
+    return {"survey_responses": SurveyResponses(), "survey_repeat_rows": SurveyRepeatRows()}

@@ -1,7 +1,11 @@
-"""The main menu is built per person from the permission functions."""
+"""The main menu is assembled per person from what the apps declare, with the permission
+functions their views use."""
 
+import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from approdo.core import registry
 from approdo.portal.navigation import mark_current, menu_for
 
 
@@ -87,3 +91,68 @@ def test_header_forms_carry_the_csrf_token(client, coop_member):
         assert 'name="csrfmiddlewaretoken"' in form
     logout = content[content.index(reverse("account_logout")) :]
     assert 'name="csrfmiddlewaretoken"' in logout[: logout.index("</form>")]
+
+
+def labels(groups) -> list[tuple[str, list[str]]]:
+    return [(str(group.label), [str(entry.label) for entry in group.entries]) for group in groups]
+
+
+def test_staff_menu_in_full(anci_coordinator):
+    """Groups, labels and order, as the apps declare them; Django's admin only for is_staff."""
+    anci_coordinator.is_staff = True
+    with translation.override("en"):
+        found = labels(menu_for(anci_coordinator))
+    assert found == [
+        ("Surveys", ["My questionnaires", "Campaigns", "Review of responses"]),
+        (
+            "Good practices",
+            ["Catalogue", "Editorial work", "Update reports", "Questionnaire mappings"],
+        ),
+        ("Calls", ["Calls", "Applications", "My evaluations"]),
+        (
+            "Governance",
+            [
+                "Territory",
+                "SAI network",
+                "Activation pipeline",
+                "Meetings with institutions",
+                "ASL dashboards",
+            ],
+        ),
+        (
+            "Administration",
+            ["Organisations", "API tokens", "Reports from readers", "Django administration"],
+        ),
+    ]
+
+
+def test_member_menu_in_full(coop_member):
+    with translation.override("en"):
+        found = labels(menu_for(coop_member))
+    assert found == [
+        ("Surveys", ["My questionnaires"]),
+        ("Good practices", ["Catalogue"]),
+        ("Calls", ["Calls", "Applications", "My evaluations"]),
+        ("Governance", ["Territory", "SAI network"]),
+        ("Administration", ["My organisations", "API tokens"]),
+    ]
+
+
+def test_public_menu_in_full(db):
+    with translation.override("en"):
+        found = labels(menu_for(None))
+    assert found == [
+        ("Territory", ["Territory"]),
+        ("Good practices", ["Good practices"]),
+        ("Calls", ["Calls"]),
+        ("SAI network", ["SAI network"]),
+    ]
+
+
+def test_an_entry_in_an_undeclared_group_fails_loudly(monkeypatch, db):
+    from approdo.core.registry import MenuEntry
+
+    stray = MenuEntry("nowhere", "Stray", "portal:home")
+    monkeypatch.setattr(registry, "menu_entries", lambda user: [stray])
+    with pytest.raises(LookupError, match="nowhere"):
+        menu_for(None)
