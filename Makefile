@@ -8,16 +8,32 @@ PORT ?= 8000
 BOUNDARIES ?= $(wildcard ../shared/data/toscana_comuni.geojson)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test install lint messages check serve clean
+# The Python packages are pinned in two lock files made by pip-tools from pyproject.toml:
+# requirements.lock (what the site runs on, installed in the image) and requirements-test.lock
+# (the same pins plus the test tools), which the development environment installs.
+LOCK_RUNTIME := requirements.lock
+LOCK_TEST := requirements-test.lock
+PIP_COMPILE = $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
 
-$(STAMP): pyproject.toml package-lock.json
+.PHONY: demo test install lock lint messages check serve clean
+
+$(STAMP): pyproject.toml $(LOCK_RUNTIME) $(LOCK_TEST) package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -r $(LOCK_TEST)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Pin again after a change to the dependencies in pyproject.toml; what is pinned and still
+# allowed stays. `make lock LOCK_FLAGS=--upgrade` moves every pin to the newest allowed release.
+lock: $(STAMP)
+	$(BIN)/pip install --quiet pip-tools
+	$(PIP_COMPILE) $(LOCK_FLAGS) -o $(LOCK_RUNTIME) pyproject.toml
+	$(PIP_COMPILE) $(LOCK_FLAGS) --extra test --constraint $(LOCK_RUNTIME) -o $(LOCK_TEST) pyproject.toml
 
 demo: $(STAMP)
 	DEBUG=1 $(BIN)/approdo migrate --no-input
