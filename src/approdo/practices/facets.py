@@ -2,17 +2,22 @@
 selection (from the URL), and the counts.
 
 Every facet value of a published practice is one `Facet` row, written by search.reindex.
-`find` is the one search of the catalogue: `matching` states the selection as a queryset
-(words through the full-text index, each facet as an indexed subquery), the counts are one
-GROUP BY over the facet rows. Values of one facet combine with OR, facets combine with AND. A
-target group counts a practice once when it has the group or any of its children.
+`find` is the one search of the catalogue, one statement: the words matched once through the
+full-text index, each facet as an indexed subquery of the facet rows, the counts GROUP BYs over
+those rows, the page ordered in SQL. `matching` states the same selection as a queryset (for
+the downloads). Values of one facet combine with OR, facets combine with AND. A target group
+counts a practice once when it has the group or any of its children.
 """
+# SQL here interpolates only placeholders ("%s, %s"), fixed names and SQL made by search.py or
+# the ORM; every value is a query parameter.
+# ruff: noqa: S608
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -174,47 +179,162 @@ class Found:
 
 
 def find(selection: Selection, *, limit: int | None, offset: int = 0, count: bool = True) -> Found:
-    """The catalogue search, for the page, the API, the map and the downloads: one page of
-    ids in the selection's order (all of them with `limit` None), the total and, with `count`,
-    the facet counts. A facet's counts apply every other facet of the selection (not its own),
-    so each count says how many practices the reader would get by adding that value."""
-    everything = matching(selection)
-    total = everything.count()
+    """The catalogue search, for the page, the API and the map: one page of ids in the
+    selection's order (all of them with `limit` None), the total and, with `count`, the facet
+    counts. A facet's counts apply every other facet of the selection (not its own), so each
+    count says how many practices the reader would get by adding that value.
+
+    One statement (see _find_sql): the words are matched once, and the total, the counts and
+    the page are read from the ids they give."""
+    sql, params = _find_sql(selection, limit=limit, offset=offset, count=count)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total, page = 0, []
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-    if count:
-        for facet, value, number in _count_rows(selection, everything):
+    for part, facet, value, number, position in rows:
+        if part == "total":
+            total = number
+        elif part == "count":
             counts[facet][value] = number
-    if (limit is not None and limit <= 0) or offset >= total:
-        ids = []
-    elif selection.order == "relevance":
-        ids = search.ranked(selection.words, everything, limit=limit, offset=offset)
+        else:
+            page.append((position, number))
+    return Found([pk for _position, pk in sorted(page)], total, counts)
+
+
+def _find_sql(selection: Selection, *, limit: int | None, offset: int, count: bool):
+    """The statement of `find`, whose rows are (part, facet, value, number, position): part
+    "total" (number: how many), "count" (number: practices with that facet value) or "page"
+    (number: a practice id at that position).
+
+    Without counts, or without chosen facets, the CTE `selected` holds the ids of the
+    selection. With both, the CTE `candidates` holds the published practices having the words
+    (matched there, once) and missing at most one chosen facet, with `lacks`: 0 for those of
+    the selection, else the bit of the facet they miss. The counts are then one GROUP BY over
+    facet rows: every row of the selection, and the rows of the missed facet of the others
+    (so a facet's counts leave out its own chosen values, and only those)."""
+    from approdo.practices.models import Practice
+
+    query = Practice.objects.published().query
+    published, params = query.get_compiler(connection=connection).compile(query.where)
+    base = 'SELECT "practices_practice"."id" AS id FROM "practices_practice" WHERE ' + published
+    base_params = list(params)
+    chosen = {facet: _chosen_ids(facet, values) for facet, values in selection.chosen.items()}
+    if not count:  # the selection only: the planner may start from the words or a facet
+        for sql, params in chosen.values():
+            base += f' AND "practices_practice"."id" IN ({sql})'
+            base_params += params
+        chosen = {}
+    if selection.words:
+        base, base_params = search.found_sql(selection.words, (base, base_params))
+    if chosen:
+        ctes, counts = _candidates(base, base_params, chosen)
     else:
-        order = ("-published_at", "-pk") if selection.order == "newest" else ("title", "pk")
-        page = everything.order_by(*order).values_list("pk", flat=True)
-        ids = list(page[offset : None if limit is None else offset + limit])
-    return Found(ids, total, counts)
-
-
-def _count_rows(selection: Selection, everything: QuerySet) -> list[tuple[str, str, int]]:
-    """(facet, value, practices) in one statement: the facets nobody chose counted over
-    `everything`, each chosen facet over the selection without its own values."""
-    from approdo.practices.models import Facet
-
-    def grouped(rows):
-        return (
-            rows.values("facet", "value")
-            .annotate(n=Count("pk"))
-            .values_list("facet", "value", "n")
-            .order_by()
+        ctes = [(f"selected AS ({base})", base_params)]
+        counts = (
+            f"{COUNTS} FROM practices_facet WHERE practice_id IN (SELECT id FROM selected) "
+            "GROUP BY facet, value",
+            [],
         )
+    parts = [("SELECT 'total', NULL, NULL, COUNT(*), CAST(NULL AS bigint) FROM selected", [])]
+    if count:
+        parts.append(counts)
+    if limit is None or limit > 0:
+        parts.append(_page_sql(selection, limit=limit, offset=offset))
+    sql = "WITH " + ", ".join(cte for cte, _params in ctes) + " "
+    sql += " UNION ALL ".join(part for part, _params in parts)
+    params = [param for _cte, cte_params in ctes for param in cte_params]
+    params += [param for _part, part_params in parts for param in part_params]
+    return sql, params
 
-    free = [name for name in FACETS if name not in selection.chosen]
-    parts = [grouped(Facet.objects.filter(facet__in=free, practice__in=everything.values("pk")))]
-    for facet in selection.chosen:
-        within = matching(selection, without=facet).values("pk")
-        parts.append(grouped(Facet.objects.filter(facet=facet, practice__in=within)))
-    first, *others = parts
-    return list(first.union(*others, all=True)) if others else list(first)
+
+def _candidates(base: str, base_params: list, chosen: dict[str, tuple[str, list]]):
+    """The CTEs `candidates` and `selected` (see _find_sql) of the practices of `base`, given
+    the ids of each chosen facet, and the statement of the counts."""
+    bits = {facet: 1 << number for number, facet in enumerate(chosen)}
+    every = sum(bits.values())
+    if len(chosen) == 1:  # every practice of the base misses at most the one facet
+        [(sql, params)] = chosen.values()
+        candidates = (
+            f"SELECT base.id, CASE WHEN base.id IN ({sql}) THEN 0 ELSE {every} END AS lacks "
+            f"FROM ({base}) base"
+        )
+        params = [*params, *base_params]
+    else:  # from the ids of the chosen facets: a practice in none of them is never read
+        union = " UNION ALL ".join(
+            f"SELECT practice_id, {bits[facet]} AS bit FROM ({sql}) ids"
+            for facet, (sql, _params) in chosen.items()
+        )
+        candidates = (
+            f"SELECT base.id, {every} - SUM(DISTINCT chosen.bit) AS lacks "
+            f"FROM ({base}) base JOIN ({union}) chosen ON chosen.practice_id = base.id "
+            "GROUP BY base.id"
+        )
+        params = [*base_params, *(param for _sql, params in chosen.values() for param in params)]
+        if len(chosen) > 2:
+            candidates += " HAVING COUNT(DISTINCT chosen.bit) >= %s"
+            params.append(len(chosen) - 1)
+    # Read by every part of the statement: evaluated once, kept.
+    hint = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    ctes = [
+        (f"candidates AS {hint}({candidates})", params),
+        # `< 1` and `> 0`, not `= 0` and `<> 0`: PostgreSQL has no statistics on a CTE's
+        # columns and guesses a third of the rows for a range but a two-hundredth for an
+        # equality; with two hundred times too few rows it sorts the facet rows, on disk,
+        # instead of hashing them.
+        ("selected AS (SELECT id FROM candidates WHERE lacks < 1)", []),
+    ]
+    missed = " ".join(f"WHEN {bit} THEN %s" for bit in bits.values())
+    counts = (
+        f"{COUNTS} FROM (SELECT facet, value FROM practices_facet "
+        "WHERE practice_id IN (SELECT id FROM selected) UNION ALL "
+        "SELECT facet, value FROM candidates JOIN practices_facet "
+        f"ON practice_id = candidates.id AND facet = CASE lacks {missed} END "
+        "WHERE lacks > 0) facet_rows GROUP BY facet, value",
+        list(bits),
+    )
+    return ctes, counts
+
+
+# The columns of find's rows: (part, facet, value, number, position).
+COUNTS = "SELECT 'count', facet, value, COUNT(*), CAST(NULL AS bigint)"
+
+
+def _chosen_ids(facet: str, values: list[str]) -> tuple[str, list]:
+    """SQL of the ids of the practices having one of these values of the facet, read from the
+    (facet, value, practice) index alone."""
+    marks = ", ".join(["%s"] * len(values))
+    return (
+        f"SELECT practice_id FROM practices_facet WHERE facet = %s AND value IN ({marks})",
+        [facet, *values],
+    )
+
+
+def _page_sql(selection: Selection, *, limit: int | None, offset: int) -> tuple[str, list]:
+    """The page's rows of `selected` in the selection's order, each with its position."""
+    if selection.order == "relevance":
+        source, params, order = search.relevance_sql(selection.words, "selected")
+    else:
+        column, order = (
+            ("published_at", "key DESC, id DESC")
+            if selection.order == "newest"
+            else ("title", "key, id")
+        )
+        source = (
+            f"SELECT id, {column} AS key FROM practices_practice "
+            "WHERE id IN (SELECT id FROM selected)"
+        )
+        params = []
+    if limit is None:
+        # SQLite needs a LIMIT before an OFFSET: -1 is none; PostgreSQL takes LIMIT ALL.
+        window, window_params = "LIMIT ALL" if connection.vendor == "postgresql" else "LIMIT -1", []
+    else:
+        window, window_params = "LIMIT %s", [limit]
+    return (
+        f"SELECT 'page', NULL, NULL, id, ROW_NUMBER() OVER (ORDER BY {order}) FROM ("
+        f"{source} ORDER BY {order} {window} OFFSET %s) page",
+        [*params, *window_params, offset],
+    )
 
 
 # -- Labels --------------------------------------------------------------------------------

@@ -108,32 +108,47 @@ def matching(queryset: QuerySet, words: list[str]) -> QuerySet:
     return queryset.filter(pk__in=RawSQL(sql, params))
 
 
-def ranked(words: list[str], within: QuerySet, *, limit: int | None, offset: int = 0) -> list[int]:
-    """`limit` ids of `within` (practices having every word) from `offset`, best match
-    first (title above body), ties broken by id so that both databases give the same order."""
-    inner, inner_params = within.order_by().values("pk").query.sql_with_params()
+def found_sql(words: list[str], within: tuple[str, list]) -> tuple[str, list]:
+    """SQL selecting `id`, the practices of the subquery `within` whose index has every word:
+    the word match of a search (facets.find)."""
+    sql, params = within
     if _is_postgres():
-        sql = (
-            "SELECT practice_id FROM practices_search, to_tsquery('simple', %s) query "
-            "WHERE document @@ query AND practice_id IN (" + inner + ") "
-            "ORDER BY ts_rank('{0.1, 0.2, 0.4, 1.0}', document, query) DESC, practice_id"
+        return (
+            "SELECT practice_id AS id FROM practices_search "
+            "WHERE document @@ to_tsquery('simple', %s) AND practice_id IN (" + sql + ")",
+            [_tsquery(words), *params],
         )
-        params = [_tsquery(words), *inner_params]
-    else:
-        # `+rowid`: FTS5 given the ids would look each one up and count the word's matches
-        # again for its bm25 every time; without, it reads the word's matches once and scores
-        # only the listed ones.
-        sql = (
-            "SELECT rowid FROM practices_search WHERE practices_search MATCH %s "
-            "AND +rowid IN (" + inner + ") "
-            f"ORDER BY bm25(practices_search, {TITLE_WEIGHT}, {BODY_WEIGHT}), rowid"
+    # `+rowid`: given the ids, FTS5 would look each one up and count the word's matches
+    # again; without, it reads the word's matches once and keeps the listed ones.
+    return (
+        "SELECT rowid AS id FROM practices_search "
+        "WHERE practices_search MATCH %s AND +rowid IN (" + sql + ")",
+        [_fts_query(words), *params],
+    )
+
+
+def relevance_sql(words: list[str], source: str) -> tuple[str, list, str]:
+    """SQL selecting `id` and `key` of the practices of `source` (a CTE of ids having every
+    word), with the ORDER BY that puts the best match first (title above body), ties broken
+    by id so that both databases give the same order."""
+    if _is_postgres():
+        # Ranks the rows of `source` only, from their documents: no second word match.
+        return (
+            "SELECT source.id, ts_rank('{0.1, 0.2, 0.4, 1.0}', search.document, "
+            f"to_tsquery('simple', %s)) AS key FROM {source} source "
+            "JOIN practices_search search ON search.practice_id = source.id",
+            [_tsquery(words)],
+            "key DESC, id",
         )
-        params = [_fts_query(words), *inner_params]
-    sql += " LIMIT %s OFFSET %s"
-    params += [-1 if limit is None and not _is_postgres() else limit, offset]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    # bm25 is only known within a MATCH: the words' matches are read again, scored for the
+    # listed ids only.
+    return (
+        f"SELECT rowid AS id, bm25(practices_search, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS key "
+        "FROM practices_search WHERE practices_search MATCH %s "
+        f"AND +rowid IN (SELECT id FROM {source})",
+        [_fts_query(words)],
+        "key, id",
+    )
 
 
 def indexed_terms(practice_ids: Iterable[int]) -> dict[int, tuple[set[str], set[str]]]:
