@@ -1,5 +1,6 @@
 """The pages each role of the permission matrix may open: every URL whose policy answers 200 to a
-GET for that role and whose answer is an HTML page (downloads, feeds and data are left out)."""
+GET for that role and whose answer is an HTML page (downloads, feeds and data are left out).
+The browser tests that go over every page (width, accessibility) open them with pages_to_open."""
 
 import re
 
@@ -11,6 +12,19 @@ DOWNLOAD = re.compile(
     r"(geojson|csv|xlsx|pdf|docx|svg|ods|feed|sitemap|openapi|download|attachment|document"
     r"|-file|export|calendar-feed|status)$"
 )
+
+
+# Who opens a page that several roles may open: the role with the most on it comes first.
+PREFERENCE = [
+    "regione_admin",
+    "anci_coordinator",
+    "analyst",
+    "zona_officer",
+    "prato_member",
+    "other_coop_member",
+    "coop_member",
+    "anonymous",
+]
 
 
 def sign_in_client(client, user) -> None:
@@ -39,3 +53,17 @@ def html_pages_by_role(client, world) -> dict[str, list[tuple[str, str]]]:
             pages[role].append((key(route), path))
     client.logout()
     return pages
+
+
+def pages_to_open(by_role: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+    """{role: [(URL name, path)]} from html_pages_by_role: each page once, as the first role of
+    PREFERENCE allowed to open it, and the home page as every role."""
+    chosen: dict[str, list[tuple[str, str]]] = {role: [] for role in PREFERENCE}
+    taken = {"/"}
+    for role in PREFERENCE:
+        chosen[role].append(("portal:home", "/"))
+        for name, path in by_role[role]:
+            if path not in taken:
+                taken.add(path)
+                chosen[role].append((name, path))
+    return chosen

@@ -8,24 +8,13 @@ each width the document must not scroll sideways."""
 
 import itertools
 
-from tests.e2e.role_pages import html_pages_by_role
+from tests.e2e.role_pages import html_pages_by_role, pages_to_open
 from tests.markers import rendering_only
 from tests.test_permission_matrix import cast, world  # noqa: F401 (fixtures)
 
 pytestmark = rendering_only
 
 LANGUAGES = ["it", "ar"]
-# Who opens a page that several roles may open: the role with the most on it comes first.
-PREFERENCE = [
-    "regione_admin",
-    "anci_coordinator",
-    "analyst",
-    "zona_officer",
-    "prato_member",
-    "other_coop_member",
-    "coop_member",
-    "anonymous",
-]
 WIDTHS = [375, 768, 1024, 1280]
 HEIGHT = 800
 
@@ -70,23 +59,8 @@ def open_as(browser, live_server, client, user, language):
     return context, page
 
 
-def pages_to_open(client, world) -> dict[str, list[tuple[str, str]]]:  # noqa: F811
-    """{role: [(URL name, path)]}: each page once, as the first role of PREFERENCE allowed to
-    open it, and the home page as every role."""
-    by_role = html_pages_by_role(client, world)
-    chosen: dict[str, list[tuple[str, str]]] = {role: [] for role in PREFERENCE}
-    taken = {"/"}
-    for role in PREFERENCE:
-        chosen[role].append(("portal:home", "/"))
-        for name, path in by_role[role]:
-            if path not in taken:
-                taken.add(path)
-                chosen[role].append((name, path))
-    return chosen
-
-
 def test_no_page_is_wider_than_the_screen(browser, live_server, client, tuscany, world):  # noqa: F811
-    pages = pages_to_open(client, world)
+    pages = pages_to_open(html_pages_by_role(client, world))
     too_wide = []
     for language, role in itertools.product(LANGUAGES, pages):
         context, page = open_as(browser, live_server, client, world["cast"][role], language)
