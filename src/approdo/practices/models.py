@@ -150,6 +150,12 @@ class Practice(models.Model):
                 name="practice_unique_source_response",
             ),
         ]
+        indexes = [
+            # What the public may see (published_at set and past) read from the index alone,
+            # with the ids: the catalogue's search keeps its practices without reading the
+            # rows; and the newest first.
+            models.Index(fields=["published_at", "id"], name="practice_published"),
+        ]
 
     def __str__(self) -> str:
         return self.title
