@@ -252,36 +252,32 @@ def _candidates(base: str, base_params: list, chosen: dict[str, tuple[str, list]
     """The CTEs `candidates` and `selected` (see _find_sql) of the practices of `base`, given
     the ids of each chosen facet, and the statement of the counts."""
     bits = {facet: 1 << number for number, facet in enumerate(chosen)}
-    every = sum(bits.values())
-    if len(chosen) == 1:  # every practice of the base misses at most the one facet
-        [(sql, params)] = chosen.values()
-        candidates = (
-            f"SELECT base.id, CASE WHEN base.id IN ({sql}) THEN 0 ELSE {every} END AS lacks "
-            f"FROM ({base}) base"
+    joins, lacks, misses, params = [], [], [], list(base_params)
+    for number, (facet, (sql, facet_params)) in enumerate(chosen.items()):
+        # One row per practice (two chosen values of the facet would give two), and a hash
+        # join: each facet's ids are read once, from the index.
+        joins.append(
+            f"LEFT JOIN (SELECT DISTINCT practice_id FROM ({sql}) ids) chosen_{number} "
+            f"ON chosen_{number}.practice_id = base.id"
         )
-        params = [*params, *base_params]
-    else:  # from the ids of the chosen facets: a practice in none of them is never read
-        union = " UNION ALL ".join(
-            f"SELECT practice_id, {bits[facet]} AS bit FROM ({sql}) ids"
-            for facet, (sql, _params) in chosen.items()
-        )
-        candidates = (
-            f"SELECT base.id, {every} - SUM(DISTINCT chosen.bit) AS lacks "
-            f"FROM ({base}) base JOIN ({union}) chosen ON chosen.practice_id = base.id "
-            "GROUP BY base.id"
-        )
-        params = [*base_params, *(param for _sql, params in chosen.values() for param in params)]
-        if len(chosen) > 2:
-            candidates += " HAVING COUNT(DISTINCT chosen.bit) >= %s"
-            params.append(len(chosen) - 1)
+        missing = f"chosen_{number}.practice_id IS NULL"
+        lacks.append(f"CASE WHEN {missing} THEN {bits[facet]} ELSE 0 END")
+        misses.append(f"CASE WHEN {missing} THEN 1 ELSE 0 END")
+        params += facet_params
+    candidates = (
+        f"SELECT base.id, {' + '.join(lacks)} AS lacks, {' + '.join(misses)} AS misses "
+        f"FROM ({base}) base {' '.join(joins)}"
+    )
+    # Those missing two facets or more count nowhere. (`< 2`, see `selected` below.)
+    candidates = f"SELECT id, lacks FROM ({candidates}) scored WHERE misses < 2"
     # Read by every part of the statement: evaluated once, kept.
     hint = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     ctes = [
         (f"candidates AS {hint}({candidates})", params),
-        # `< 1` and `> 0`, not `= 0` and `<> 0`: PostgreSQL has no statistics on a CTE's
-        # columns and guesses a third of the rows for a range but a two-hundredth for an
+        # `< 1` and `> 0`, not `= 0` and `<> 0`: PostgreSQL has no statistics on a computed
+        # column and guesses a third of the rows for a range but a two-hundredth for an
         # equality; with two hundred times too few rows it sorts the facet rows, on disk,
-        # instead of hashing them.
+        # instead of hashing them, and probes row by row what it could hash.
         ("selected AS (SELECT id FROM candidates WHERE lacks < 1)", []),
     ]
     missed = " ".join(f"WHEN {bit} THEN %s" for bit in bits.values())
