@@ -7,6 +7,9 @@ every page. A page is loaded at the narrowest width, then the window is widened 
 each width the document must not scroll sideways."""
 
 import itertools
+from urllib.parse import urlsplit
+
+from django.test import Client
 
 from tests.e2e.role_pages import html_pages_by_role, pages_to_open
 from tests.markers import rendering_only
@@ -43,16 +46,22 @@ OVERFLOWING = """() => {
 }"""
 
 
-def open_as(browser, live_server, client, user, language):
+def open_as(browser, live_server, user, language):
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": WIDTHS[0], "height": HEIGHT}
     )
     cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
     if user is not None:
-        client.force_login(user)
-        session = client.cookies["sessionid"].value
-        cookies.append({"name": "sessionid", "value": session, "url": live_server.url})
-        client.logout()
+        # A client of its own: logging it out afterwards would end the browser's session too.
+        session = Client()
+        session.force_login(user)
+        cookies.append(
+            {
+                "name": "sessionid",
+                "value": session.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        )
     context.add_cookies(cookies)
     page = context.new_page()
     page.set_default_timeout(60000)  # the call statistics draw their charts on the server
@@ -63,11 +72,13 @@ def test_no_page_is_wider_than_the_screen(browser, live_server, client, tuscany,
     pages = pages_to_open(html_pages_by_role(client, world))
     too_wide = []
     for language, role in itertools.product(LANGUAGES, pages):
-        context, page = open_as(browser, live_server, client, world["cast"][role], language)
+        context, page = open_as(browser, live_server, world["cast"][role], language)
         for name, path in pages[role]:
             page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
             response = page.goto(path)
             assert response.status == 200, f"{role} {path}: {response.status}"
+            # A page that sent the person elsewhere (the sign-in page) was not the page checked.
+            assert urlsplit(page.url).path == urlsplit(path).path, f"{role} {path}: at {page.url}"
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": HEIGHT})
                 scroll_width = page.evaluate("document.documentElement.scrollWidth")

@@ -26,18 +26,32 @@ def label_empty_choice(field: forms.Field) -> None:
 
 class StyledFormMixin:
     """Adds the Bootstrap Italia classes to every widget and ties help texts to their input,
-    so templates render fields plainly."""
+    so templates render fields plainly.
+
+    Fields a form adds in its own __init__, after this one's, are styled when first read
+    (`form[name]`, iterating, rendering), so no field is ever rendered unstyled."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            label_empty_choice(field)
-            widget = field.widget
-            if field.help_text:
-                widget.attrs.setdefault("aria-describedby", f"{self[name].auto_id}-help")
-            if isinstance(
-                widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
-            ):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        self._styled_fields = set()
+        for name in self.fields:
+            self[name]
+
+    def __getitem__(self, name):
+        bound = super().__getitem__(name)
+        if name not in self._styled_fields:
+            self._styled_fields.add(name)
+            style_field(self.fields[name], f"{bound.auto_id}-help")
+        return bound
+
+
+def style_field(field: forms.Field, help_id: str) -> None:
+    label_empty_choice(field)
+    widget = field.widget
+    if field.help_text:
+        widget.attrs.setdefault("aria-describedby", help_id)
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return
+    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    if css not in widget.attrs.get("class", "").split():
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

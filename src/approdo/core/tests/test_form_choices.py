@@ -38,3 +38,29 @@ def test_model_form_blank_choices_are_named(db):
     from approdo.governance.forms_institutions import MeetingForm
 
     assert ">---------<" not in str(MeetingForm()["type"])
+
+
+class LateFieldsForm(StyledFormMixin, forms.Form):
+    early = forms.CharField(help_text="Said once")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["late"] = forms.CharField(widget=forms.Textarea)
+        self.fields["late_choice"] = forms.ChoiceField(choices=[("", "---------"), ("a", "A")])
+
+
+def test_fields_added_after_the_mixin_are_styled_too():
+    html = str(LateFieldsForm())
+    form = LateFieldsForm()
+    list(form)  # what a template does
+    assert form.fields["early"].widget.attrs["aria-describedby"] == "id_early-help"
+    assert form.fields["late"].widget.attrs["class"] == "form-control"
+    assert form.fields["late_choice"].widget.attrs["class"] == "form-select"
+    assert "---------" not in html
+
+
+def test_styling_twice_adds_the_class_once():
+    form = LateFieldsForm()
+    form["late"], form["late"]
+    str(form)
+    assert form.fields["late"].widget.attrs["class"] == "form-control"
