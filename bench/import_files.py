@@ -6,12 +6,14 @@ site accepts. Writes, into a directory:
   keep it under both MAX_BYTES compressed and MAX_UNPACKED_BYTES unpacked;
 - `bomb.xlsx`: a workbook whose sheet unpacks to more than MAX_UNPACKED_BYTES (refused).
 
-Then, for each file, `--read FILE` reads it with the import reader (what every import and the
-web form do first) and prints the rows read. Measure with:
+Then, for each file, `--read FILE` reads it with the practices import's reader (what every
+import and the web form do first) and prints the rows read; `--dry-run FILE` also runs the
+whole practices import on it as a dry run (every row through its form, every practice saved,
+then rolled back) and prints the time it took. Measure with:
 
     .venv/bin/python bench/import_files.py /tmp/imports
     /usr/bin/time -v .venv/bin/python bench/import_files.py --read /tmp/imports/practices-cap.xlsx
-    /usr/bin/time -v .venv/bin/approdo import-practices --dry-run /tmp/imports/practices-cap.csv
+    /usr/bin/time -v .venv/bin/python bench/import_files.py --dry-run /tmp/imports/practices-cap.csv
 """
 
 import argparse
@@ -21,6 +23,7 @@ import os
 import random
 import string
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -33,6 +36,7 @@ django.setup()
 
 from openpyxl import Workbook  # noqa: E402
 
+from approdo.practices.importing import PracticeImport  # noqa: E402
 from approdo.reports import tables  # noqa: E402
 
 COLUMNS = ["title", "lead_name", "lead_kind", "summary", "status", "results"]
@@ -93,15 +97,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("target", help="directory to write into, or the file to --read")
     parser.add_argument("--read", action="store_true")
+    parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args()
-    if args.read:
+    if args.read or args.dry_run:
         path = Path(args.target)
         try:
-            rows = tables.read_rows(tables.read_path(path), path.name, ["title"])
+            rows = PracticeImport.read(tables.read_path(path), path.name)
         except tables.ImportFileError as error:
             print(f"{path.name}: refused: {error}")
             return
         print(f"{path.name}: {len(rows)} rows read, {len(rows[0][1])} columns")
+        if args.dry_run:
+            start = time.perf_counter()
+            result = PracticeImport().run(rows, dry_run=True)
+            print(
+                f"dry run: {len(result.created)} new, {len(result.errors)} bad rows, "
+                f"{time.perf_counter() - start:.1f} s"
+            )
         return
     directory = Path(args.target)
     directory.mkdir(parents=True, exist_ok=True)

@@ -15,10 +15,10 @@ from django.utils.translation import gettext
 
 from approdo.core.history import record_history
 from approdo.funding.actions import parse_amount
-from approdo.funding.importing import RowError
 from approdo.funding.models import Call, Indicator, IndicatorValue, MonitoringReport, Project
 from approdo.reports import tables
 from approdo.reports.datasets import Sheet
+from approdo.reports.importing import RowError
 from approdo.reports.writers import csv_lines
 
 CSV_COLUMNS = ["project_code", "indicator_code", "period", "planned", "achieved"]
@@ -192,7 +192,7 @@ def upload_indicator_values(call: Call, rows: list[tuple[int, dict]], *, by) -> 
             reasons.append(gettext("same value as line %(line)s") % {"line": seen[key]})
         seen.setdefault(key, line)
         if reasons:
-            errors.append(RowError(line, reasons))
+            errors.append(RowError(line, {"": reasons}))
             continue
         values.append(
             IndicatorValue(

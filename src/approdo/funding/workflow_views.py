@@ -38,6 +38,7 @@ from approdo.funding.models import (
     ReviewAssignment,
 )
 from approdo.organizations.models import Organization
+from approdo.reports.tables import ImportFileError
 from approdo.surveys import actions as survey_actions
 
 # URL segment -> (setup part, related name on Call)
@@ -405,14 +406,13 @@ def project_import(request, slug):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = importing.read_rows(upload.read(), upload.name)
-        except (importing.ImportFileError, UnicodeDecodeError) as error:
+            rows = importing.ProjectImport.read(upload.read(), upload.name)
+        except ImportFileError as error:
             form.add_error("file", str(error))
         else:
             dry_run = form.cleaned_data["dry_run"]
-            result = importing.import_projects(
-                rows, call_slug=call.slug, by=request.user, dry_run=dry_run
-            )
+            importer = importing.ProjectImport(call_slug=call.slug, by=request.user)
+            result = importer.run(rows, dry_run=dry_run)
             if not result.errors and not dry_run:
                 messages.success(
                     request,

@@ -9,6 +9,7 @@ from approdo.core.models import HistoryEntry
 from approdo.funding import importing
 from approdo.funding.models import Call, Project
 from approdo.organizations.models import Organization
+from approdo.reports.tables import ImportFileError
 
 HEADER = (
     "code,title,status,lead_name,lead_kind,lead_tax_code,partners,comuni,zones,actions,"
@@ -26,11 +27,17 @@ GOOD = [
 
 def rows_of(*lines: str):
     data = "\n".join([HEADER, *lines]).encode()
-    return importing.read_rows(data, "projects.csv")
+    return importing.ProjectImport.read(data, "projects.csv")
+
+
+def run(rows, *, call_slug: str, call_title: str = "", dry_run: bool = False):
+    return importing.ProjectImport(call_slug=call_slug, call_title=call_title).run(
+        rows, dry_run=dry_run
+    )
 
 
 def test_import_creates_projects_organisations_and_zone(prato, coop):
-    result = importing.import_projects(rows_of(*GOOD), call_slug="nuovo-bando", call_title="Bando")
+    result = run(rows_of(*GOOD), call_slug="nuovo-bando", call_title="Bando")
     assert result.errors == []
     assert result.call_created
     call = Call.objects.get(slug="nuovo-bando")
@@ -53,9 +60,9 @@ def test_import_creates_projects_organisations_and_zone(prato, coop):
 
 
 def test_import_again_updates_instead_of_duplicating(prato, coop):
-    importing.import_projects(rows_of(*GOOD), call_slug="bando")
+    run(rows_of(*GOOD), call_slug="bando")
     changed = GOOD[1].replace("Sportello legale", "Sportello giuridico")
-    result = importing.import_projects(rows_of(GOOD[0], changed), call_slug="bando")
+    result = run(rows_of(GOOD[0], changed), call_slug="bando")
     assert result.updated == ["A-1", "A-2"] and result.created == []
     assert Project.objects.filter(call__slug="bando").count() == 2
     assert Project.objects.get(code="A-2").title == "Sportello giuridico"
@@ -77,29 +84,38 @@ def test_every_bad_row_is_reported_and_nothing_is_written(prato):
         "B-12,Date invertite,funded,Comune X,comune,,,,,,,,,2021-01-01,2020-01-01,",
         "B-13,Codice fiscale,funded,Comune X,comune,12345,,,,,,,,,,",
     ]
-    result = importing.import_projects(rows_of(GOOD[0], *bad), call_slug="bando")
-    reported = {error.line: " ".join(error.reasons) for error in result.errors}
+    result = run(rows_of(GOOD[0], *bad), call_slug="bando")
+    reported = {error.line: error.errors for error in result.errors}
     assert sorted(reported) == list(range(3, 3 + len(bad)))
-    assert "unknown action “volare”" in reported[3]
-    assert "unknown target group “alieni”" in reported[4]
-    assert "unknown organisation kind “ente_spaziale”" in reported[5]
-    assert "unknown zona “Atlantide”" in reported[6]
-    assert "unknown ISTAT code “999999”" in reported[7]
-    assert "bad date “31/02/2020”" in reported[8]
-    assert "bad amount “molti”" in reported[9]
-    assert "duplicate code “A-1” (also on line 2)" in reported[10]
-    assert "bad partner" in reported[11]
-    assert "code is required" in reported[12] and "lead_name is required" in reported[12]
-    assert "unknown status" in reported[13]
-    assert "end date comes before" in reported[14]
-    assert "invalid tax code" in reported[15]
+    assert reported[3] == {"actions": ["unknown code “volare”"]}
+    assert reported[4] == {"targets": ["unknown code “alieni”"]}
+    assert reported[5]["lead_kind"][0].startswith("“ente_spaziale” is not one of regione,")
+    assert reported[6] == {"zones": ["unknown zona “Atlantide”"]}
+    assert reported[7] == {"comuni": ["unknown ISTAT code “999999”"]}
+    assert reported[8] == {
+        "start_date": ["“31/02/2020” is not a date (write YYYY-MM-DD or DD/MM/YYYY)"]
+    }
+    assert reported[9] == {
+        "requested_amount": [
+            "“molti” is not an amount in euro (write 45000, 45000.50 or 45.000,50)"
+        ]
+    }
+    assert reported[10] == {"code": ["“A-1” is already on line 2"]}
+    assert reported[11] == {"partners": ["bad partner “Ente senza tipo” (write name|kind)"]}
+    assert set(reported[12]) == {"code", "title", "lead_name"}
+    assert reported[12]["code"] == ["This field is required."]
+    assert reported[13]["status"][0].startswith("“finished” is not one of submitted,")
+    assert reported[14] == {"end_date": ["the end date comes before the start date"]}
+    assert reported[15] == {
+        "lead_tax_code": ["12345 is not a valid codice fiscale or partita IVA."]
+    }
     assert not Call.objects.filter(slug="bando").exists()
     assert not Project.objects.exists()
     assert not Organization.objects.filter(name__in=["Comune X", "Cooperativa Nuova"]).exists()
 
 
 def test_dry_run_writes_nothing(prato):
-    result = importing.import_projects(rows_of(*GOOD), call_slug="bando", dry_run=True)
+    result = run(rows_of(*GOOD), call_slug="bando", dry_run=True)
     assert result.created == ["A-1", "A-2"]
     assert not Call.objects.filter(slug="bando").exists()
     assert not Project.objects.exists()
@@ -112,14 +128,14 @@ def test_xlsx_files_are_read(prato):
     sheet.append(["X-1", "Da Excel", "funded", "Comune di Prato", "comune", "", "", "100005"])
     out = io.BytesIO()
     workbook.save(out)
-    rows = importing.read_rows(out.getvalue(), "projects.xlsx")
-    result = importing.import_projects(rows, call_slug="excel")
+    rows = importing.ProjectImport.read(out.getvalue(), "projects.xlsx")
+    result = run(rows, call_slug="excel")
     assert result.created == ["X-1"]
 
 
 def test_missing_columns_are_refused():
-    with pytest.raises(importing.ImportFileError):
-        importing.read_rows(b"code,title\nA,B\n", "p.csv")
+    with pytest.raises(ImportFileError, match="Missing columns: lead_name, lead_kind"):
+        importing.ProjectImport.read(b"code,title\nA,B\n", "p.csv")
 
 
 def test_command_reports_bad_rows_and_dry_run(tmp_path, prato, capsys):
@@ -131,21 +147,21 @@ def test_command_reports_bad_rows_and_dry_run(tmp_path, prato, capsys):
     call_command("import_projects", str(path), "--call", "cmd", "--call-title", "Bando cmd")
     assert Project.objects.filter(call__slug="cmd").count() == 2
     path.write_text("\n".join([HEADER, GOOD[0].replace("100005", "000000")]))
-    with pytest.raises(CommandError, match="line 2: unknown ISTAT code"):
+    with pytest.raises(CommandError, match="line 2: comuni: unknown ISTAT code “000000”"):
         call_command("import_projects", str(path), "--call", "cmd")
 
 
 def test_granted_total_above_the_budget_is_a_warning_not_an_error(prato, coop):
     Call.objects.create(slug="stretto", title="Bando", budget=Decimal("40000"))
-    result = importing.import_projects(rows_of(*GOOD), call_slug="stretto", dry_run=True)
+    result = run(rows_of(*GOOD), call_slug="stretto", dry_run=True)
     assert result.errors == [] and result.created == ["A-1", "A-2"]
     [warning] = result.warnings  # A-1 granted 45,000 (A-2 is not funded)
     assert "45.000,00" in warning or "45,000.00" in warning
     assert "5.000,00" in warning or "5,000.00" in warning  # over the budget by
-    within = importing.import_projects(rows_of(*GOOD), call_slug="bando-largo", dry_run=True)
+    within = run(rows_of(*GOOD), call_slug="bando-largo", dry_run=True)
     assert within.warnings == []  # no budget: nothing to compare
     Call.objects.filter(slug="stretto").update(budget=Decimal("45000"))
-    assert importing.import_projects(rows_of(*GOOD), call_slug="stretto").warnings == []
+    assert run(rows_of(*GOOD), call_slug="stretto").warnings == []
 
 
 def test_command_and_dry_run_page_show_the_budget_warning(tmp_path, client, prato, coop):

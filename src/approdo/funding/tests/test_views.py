@@ -133,7 +133,7 @@ def test_project_import_page(client, call, anci_coordinator, prato):
         "p.csv", b"code,title,lead_name,lead_kind,actions\nA,B,Comune di Prato,comune,volare\n"
     )
     page = client.post(url, {"file": bad}).content.decode()
-    assert "unknown action" in page and not Project.objects.exists()
+    assert "actions: unknown code “volare”" in page and not Project.objects.exists()
     good = SimpleUploadedFile(
         "p.csv", b"code,title,lead_name,lead_kind\nA,B,Comune di Prato,comune\n"
     )

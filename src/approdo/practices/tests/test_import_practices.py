@@ -26,7 +26,11 @@ GOOD = (
 
 
 def rows(text: str, name: str = "f.csv"):
-    return importing.read_rows(text.encode(), name)
+    return importing.PracticeImport.read(text.encode(), name)
+
+
+def run(text: str, *, dry_run: bool = False):
+    return importing.PracticeImport().run(rows(text), dry_run=dry_run)
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +40,7 @@ def _db_in_english(db):
 
 
 def test_imports_good_rows_with_zone_from_comuni(prato):
-    result = importing.import_practices(rows(HEADER + GOOD))
+    result = run(HEADER + GOOD)
     assert result.errors == []
     assert sorted(result.created) == ["BP-OLD-1", "BP-OLD-2"]
     first = Practice.objects.get(code="BP-OLD-1")
@@ -53,8 +57,8 @@ def test_imports_good_rows_with_zone_from_comuni(prato):
 
 
 def test_reimport_changes_nothing(prato):
-    importing.import_practices(rows(HEADER + GOOD))
-    result = importing.import_practices(rows(HEADER + GOOD))
+    run(HEADER + GOOD)
+    result = run(HEADER + GOOD)
     assert result.created == [] and result.updated == []
     assert sorted(result.unchanged) == ["BP-OLD-1", "BP-OLD-2"]
     assert Practice.objects.count() == 2
@@ -65,52 +69,66 @@ def test_any_bad_row_imports_nothing_and_every_bad_row_is_reported():
         ",,,,paused,2021-13-01,,Ente,kind_x,999999,Atlantide,volare,alieni,,,,not-an-email,maybe\n"
         "BP-OLD-1,Duplicate code,,,,2022-01-01,2021-01-01,Comune di Prato,comune,,,,,,,,,\n"
     )
-    result = importing.import_practices(rows(HEADER + GOOD + bad))
+    result = run(HEADER + GOOD + bad)
     assert Practice.objects.count() == 0
     assert [error.line for error in result.errors] == [4, 5]
-    reasons = " ".join(result.errors[0].reasons)
-    for expected in (
-        "title is required",
-        "unknown status",
-        "not a date",
-        "unknown organisation kind",
-        "unknown ISTAT code",
-        "unknown zona",
-        "unknown action",
-        "unknown target group",
-        "invalid e-mail",
-        "published must be yes or no",
-    ):
-        assert expected in reasons
-    assert "already used on line 2" in " ".join(result.errors[1].reasons)
-    assert "end date comes before" in " ".join(result.errors[1].reasons)
+    for column, expected in {
+        "title": "This field is required.",
+        "status": "“paused” is not one of ongoing, ended",
+        "start_date": "“2021-13-01” is not a date (write YYYY-MM-DD or DD/MM/YYYY)",
+        "lead_kind": "“kind_x” is not one of regione, comune,",
+        "comuni": "unknown ISTAT code “999999”",
+        "zones": "unknown zona “Atlantide”",
+        "actions": "unknown code “volare”",
+        "targets": "unknown code “alieni”",
+        "contact_email": "“not-an-email” is not an e-mail address",
+        "published": "“maybe” is not yes or no",
+    }.items():
+        assert expected in " ".join(result.errors[0].errors[column]), column
+    assert result.errors[1].errors == {
+        "code": ["“BP-OLD-1” is already on line 2"],
+        "end_date": ["the end date comes before the start date"],
+    }
+    assert "line 5: code: “BP-OLD-1” is already on line 2; end_date: the end date" in str(
+        result.errors[1]
+    )
 
 
 def test_dry_run_writes_nothing():
-    result = importing.import_practices(rows(HEADER + GOOD), dry_run=True)
+    result = run(HEADER + GOOD, dry_run=True)
     assert len(result.created) == 2
     assert Practice.objects.count() == 0
     assert not Organization.objects.filter(name="Nuova Cooperativa").exists()
 
 
+def test_dry_run_reports_updates_as_updates(prato):
+    run(HEADER + GOOD)
+    changed = GOOD.replace("Casa comune", "Casa aperta")
+
+    result = run(HEADER + changed, dry_run=True)
+
+    assert (result.created, result.updated, result.unchanged) == ([], ["BP-OLD-2"], ["BP-OLD-1"])
+    assert Practice.objects.get(code="BP-OLD-2").title == "Casa comune"
+
+
 def test_code_is_generated_when_absent(prato):
     text = "title,lead_name,lead_kind\nSenza codice,Comune di Prato,comune\n"
-    result = importing.import_practices(rows(text))
+    result = run(text)
     assert result.created[0].startswith("BP-")
 
 
 def test_missing_columns_and_bad_files_are_refused():
-    with pytest.raises(importing.ImportFileError, match="Missing columns"):
+    with pytest.raises(tables.ImportFileError, match="Missing columns: title, lead_name"):
         rows("code,summary\nX,Y\n")
-    with pytest.raises(importing.ImportFileError, match="not a readable XLSX"):
-        importing.read_rows(b"not a zip", "f.xlsx")
-    with pytest.raises(importing.ImportFileError, match="larger than"):
-        importing.read_rows(b"x" * (tables.MAX_BYTES + 1), "f.csv")
+    with pytest.raises(tables.ImportFileError, match="not a readable XLSX"):
+        importing.PracticeImport.read(b"not a zip", "f.xlsx")
+    with pytest.raises(tables.ImportFileError, match="larger than"):
+        importing.PracticeImport.read(b"x" * (tables.MAX_BYTES + 1), "f.csv")
 
 
 def test_cells_are_escaped_in_errors():
     text = "title,lead_name,lead_kind,status\nT,Ente,comune,\x1b[31m" + "x" * 200 + "\n"
-    result = importing.import_practices(rows(text))
+    result = run(text)
     reason = result.errors[0].reasons[0]
     assert "\x1b" not in reason and "[31m" in reason  # dropped on reading the file
     assert len(reason) < 150
@@ -134,5 +152,5 @@ def test_xlsx_file(tmp_path, prato):
 def test_command_reports_bad_rows(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("title,lead_name,lead_kind\n,Ente,comune\n")
-    with pytest.raises(CommandError, match="line 2: title is required"):
+    with pytest.raises(CommandError, match="line 2: title: This field is required."):
         call_command("import_practices", str(path))

@@ -31,7 +31,7 @@ def test_a_title_is_stored_on_one_line(prato):
 def test_an_imported_title_is_one_line(prato):
     data = b'title,lead_name,lead_kind\n"Casa\naperta",Comune di Prato,comune\n'
 
-    result = importing.import_practices(importing.read_rows(data, "f.csv"))
+    result = importing.PracticeImport().run(importing.PracticeImport.read(data, "f.csv"))
 
     assert result.errors == []
     assert Practice.objects.get().title == "Casa aperta"

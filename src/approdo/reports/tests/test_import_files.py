@@ -80,7 +80,9 @@ def test_practices_round_trip(form, prato):
         form,
     )
 
-    result = practice_importing.import_practices(practice_importing.read_rows(data, name))
+    result = practice_importing.PracticeImport().run(
+        practice_importing.PracticeImport.read(data, name)
+    )
 
     assert result.errors == []
     practice = Practice.objects.get()
@@ -97,9 +99,8 @@ def test_projects_round_trip(form, prato):
         form,
     )
 
-    result = project_importing.import_projects(
-        project_importing.read_rows(data, name), call_slug="bando"
-    )
+    rows = project_importing.ProjectImport.read(data, name)
+    result = project_importing.ProjectImport(call_slug="bando").run(rows)
 
     assert result.errors == []
     project = Project.objects.get()
