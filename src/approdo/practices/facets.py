@@ -217,22 +217,31 @@ def _find_sql(selection: Selection, *, limit: int | None, offset: int, count: bo
 
     query = Practice.objects.published().query
     published, params = query.get_compiler(connection=connection).compile(query.where)
-    base = 'SELECT "practices_practice"."id" AS id FROM "practices_practice" WHERE ' + published
+    where = published
     base_params = list(params)
     chosen = {facet: _chosen_ids(facet, values) for facet, values in selection.chosen.items()}
     if not count:  # the selection only: the planner may start from the words or a facet
         for sql, params in chosen.values():
-            base += f' AND "practices_practice"."id" IN ({sql})'
+            where += f' AND "practices_practice"."id" IN ({sql})'
             base_params += params
         chosen = {}
-    if selection.words:
-        base, base_params = search.found_sql(selection.words, (base, base_params))
+    if selection.words:  # the base's rows are (id, rank)
+        within = f'SELECT "practices_practice"."id" FROM "practices_practice" WHERE {where}'
+        base, base_params = search.found_sql(selection.words, (within, base_params))
+    else:
+        base = (
+            'SELECT "practices_practice"."id" AS id, NULL AS rank FROM "practices_practice" '
+            f"WHERE {where}"
+        )
     if chosen:
         ctes, counts = _candidates(base, base_params, chosen)
     else:
-        ctes = [(f"selected AS ({base})", base_params)]
+        # Kept (the words matched once), but for the published practices alone: an index
+        # scan, read where it is used with the statistics of its table.
+        hint = _KEPT if selection.words else _INLINE
+        ctes = [(f"selected AS {hint[connection.vendor == 'postgresql']}({base})", base_params)]
         counts = (
-            f"{COUNTS} FROM practices_facet WHERE practice_id IN (SELECT id FROM selected) "
+            f"{COUNTS} FROM selected JOIN practices_facet ON practice_id = selected.id "
             "GROUP BY facet, value",
             [],
         )
@@ -250,7 +259,8 @@ def _find_sql(selection: Selection, *, limit: int | None, offset: int, count: bo
 
 def _candidates(base: str, base_params: list, chosen: dict[str, tuple[str, list]]):
     """The CTEs `candidates` and `selected` (see _find_sql) of the practices of `base`, given
-    the ids of each chosen facet, and the statement of the counts."""
+    the ids of each chosen facet, and the statement of the counts. (Each id is once in each:
+    the statements join them, where `IN` would have the planner guess 200 distinct ids.)"""
     bits = {facet: 1 << number for number, facet in enumerate(chosen)}
     joins, lacks, misses, params = [], [], [], list(base_params)
     for number, (facet, (sql, facet_params)) in enumerate(chosen.items()):
@@ -265,25 +275,25 @@ def _candidates(base: str, base_params: list, chosen: dict[str, tuple[str, list]
         misses.append(f"CASE WHEN {missing} THEN 1 ELSE 0 END")
         params += facet_params
     candidates = (
-        f"SELECT base.id, {' + '.join(lacks)} AS lacks, {' + '.join(misses)} AS misses "
+        f"SELECT base.id, base.rank, {' + '.join(lacks)} AS lacks, "
+        f"{' + '.join(misses)} AS misses "
         f"FROM ({base}) base {' '.join(joins)}"
     )
     # Those missing two facets or more count nowhere. (`< 2`, see `selected` below.)
-    candidates = f"SELECT id, lacks FROM ({candidates}) scored WHERE misses < 2"
-    # Read by every part of the statement: evaluated once, kept.
-    hint = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    candidates = f"SELECT id, rank, lacks FROM ({candidates}) scored WHERE misses < 2"
+    postgres = connection.vendor == "postgresql"
     ctes = [
-        (f"candidates AS {hint}({candidates})", params),
+        (f"candidates AS {_KEPT[postgres]}({candidates})", params),
         # `< 1` and `> 0`, not `= 0` and `<> 0`: PostgreSQL has no statistics on a computed
         # column and guesses a third of the rows for a range but a two-hundredth for an
         # equality; with two hundred times too few rows it sorts the facet rows, on disk,
         # instead of hashing them, and probes row by row what it could hash.
-        ("selected AS (SELECT id FROM candidates WHERE lacks < 1)", []),
+        (f"selected AS {_INLINE[postgres]}(SELECT id, rank FROM candidates WHERE lacks < 1)", []),
     ]
     missed = " ".join(f"WHEN {bit} THEN %s" for bit in bits.values())
     counts = (
-        f"{COUNTS} FROM (SELECT facet, value FROM practices_facet "
-        "WHERE practice_id IN (SELECT id FROM selected) UNION ALL "
+        f"{COUNTS} FROM (SELECT facet, value FROM selected "
+        "JOIN practices_facet ON practice_id = selected.id UNION ALL "
         "SELECT facet, value FROM candidates JOIN practices_facet "
         f"ON practice_id = candidates.id AND facet = CASE lacks {missed} END "
         "WHERE lacks > 0) facet_rows GROUP BY facet, value",
@@ -291,6 +301,12 @@ def _candidates(base: str, base_params: list, chosen: dict[str, tuple[str, list]
     )
     return ctes, counts
 
+
+# PostgreSQL's hints for a CTE (SQLite keeps a CTE read twice and inlines one read once):
+# computed once and kept, or read where it is used, with the statistics of its tables (the
+# planner has none on the rows of a kept CTE). By `connection.vendor == "postgresql"`.
+_KEPT = ("", "MATERIALIZED ")
+_INLINE = ("", "NOT MATERIALIZED ")
 
 # The columns of find's rows: (part, facet, value, number, position).
 COUNTS = "SELECT 'count', facet, value, COUNT(*), CAST(NULL AS bigint)"
@@ -317,8 +333,8 @@ def _page_sql(selection: Selection, *, limit: int | None, offset: int) -> tuple[
             else ("title", "key, id")
         )
         source = (
-            f"SELECT id, {column} AS key FROM practices_practice "
-            "WHERE id IN (SELECT id FROM selected)"
+            f"SELECT selected.id AS id, {column} AS key FROM selected "
+            "JOIN practices_practice ON practices_practice.id = selected.id"
         )
         params = []
     if limit is None:

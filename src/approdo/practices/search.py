@@ -109,39 +109,34 @@ def matching(queryset: QuerySet, words: list[str]) -> QuerySet:
 
 
 def found_sql(words: list[str], within: tuple[str, list]) -> tuple[str, list]:
-    """SQL selecting `id`, the practices of the subquery `within` whose index has every word:
-    the word match of a search (facets.find)."""
+    """SQL selecting `id` and `rank` of the practices of the subquery `within` whose index has
+    every word: the word match of a search (facets.find). On PostgreSQL the rank is computed
+    here, while the document is read for the match; on SQLite it is NULL (see relevance_sql)."""
     sql, params = within
     if _is_postgres():
         return (
-            "SELECT practice_id AS id FROM practices_search "
-            "WHERE document @@ to_tsquery('simple', %s) AND practice_id IN (" + sql + ")",
+            "SELECT practice_id AS id, ts_rank('{0.1, 0.2, 0.4, 1.0}', document, query) AS rank "
+            "FROM practices_search, to_tsquery('simple', %s) query "
+            "WHERE document @@ query AND practice_id IN (" + sql + ")",
             [_tsquery(words), *params],
         )
     # `+rowid`: given the ids, FTS5 would look each one up and count the word's matches
     # again; without, it reads the word's matches once and keeps the listed ones.
     return (
-        "SELECT rowid AS id FROM practices_search "
+        "SELECT rowid AS id, NULL AS rank FROM practices_search "
         "WHERE practices_search MATCH %s AND +rowid IN (" + sql + ")",
         [_fts_query(words), *params],
     )
 
 
 def relevance_sql(words: list[str], source: str) -> tuple[str, list, str]:
-    """SQL selecting `id` and `key` of the practices of `source` (a CTE of ids having every
-    word), with the ORDER BY that puts the best match first (title above body), ties broken
-    by id so that both databases give the same order."""
+    """SQL selecting `id` and `key` of the practices of `source` (a CTE of found_sql's rows),
+    with the ORDER BY that puts the best match first (title above body), ties broken by id
+    so that both databases give the same order."""
     if _is_postgres():
-        # Ranks the rows of `source` only, from their documents: no second word match.
-        return (
-            "SELECT source.id, ts_rank('{0.1, 0.2, 0.4, 1.0}', search.document, "
-            f"to_tsquery('simple', %s)) AS key FROM {source} source "
-            "JOIN practices_search search ON search.practice_id = source.id",
-            [_tsquery(words)],
-            "key DESC, id",
-        )
-    # bm25 is only known within a MATCH: the words' matches are read again, scored for the
-    # listed ids only.
+        return f"SELECT id, rank AS key FROM {source}", [], "key DESC, id"
+    # bm25 is only known within a MATCH (a subquery joined or grouped cannot call it): the
+    # words' matches are read again, and scored for the listed ids only.
     return (
         f"SELECT rowid AS id, bm25(practices_search, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS key "
         "FROM practices_search WHERE practices_search MATCH %s "
