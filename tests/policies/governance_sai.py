@@ -35,15 +35,13 @@ PUBLIC_VIEWS = {
 
 
 def extend_world(world):
-    from approdo.governance import sai_actions
+    from approdo.governance import actions
 
-    world["sai_project"] = sai_actions.create_project(
-        fields={
-            "code": "POLICY-SAI-1",
-            "holder": world["prato"],
-            "type": "ordinari",
-            "places": 10,
-            "start_date": "2024-01-01",
-        },
+    world["sai_project"] = actions.create_sai_project(
+        code="POLICY-SAI-1",
+        holder=world["prato"],
+        type="ordinari",
+        places=10,
+        start_date="2024-01-01",
         hosting={"100005": None},
     )

@@ -1,7 +1,7 @@
 """Forms of the pipeline and of the meetings with institutions."""
 
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -152,10 +152,35 @@ class FollowUpActionForm(StyledFormMixin, forms.ModelForm):
         self.fields["owner"].queryset = staff_users()
 
 
+class BaseFollowUpActionFormSet(BaseInlineFormSet):
+    def changes(self) -> tuple[list[dict], list[FollowUpAction]]:
+        """What the valid formset asks for, as governance.actions takes it: the follow-up
+        actions to save (their fields, `existing` the action changed or None for a new one)
+        and the existing actions to remove. Untouched rows are left out."""
+        fields = FollowUpActionForm.Meta.fields
+        saved, removed = [], []
+        for form in self.initial_forms:
+            if form.instance.pk is None:
+                continue
+            if self._should_delete_form(form):
+                removed.append(form.instance)
+            elif form.has_changed():
+                saved.append({"existing": form.instance, **_values(form, fields)})
+        for form in self.extra_forms:
+            if form.has_changed() and not self._should_delete_form(form):
+                saved.append({"existing": None, **_values(form, fields)})
+        return saved, removed
+
+
+def _values(form, fields: list[str]) -> dict:
+    return {name: form.cleaned_data[name] for name in fields}
+
+
 FollowUpActionFormSet = inlineformset_factory(
     Meeting,
     FollowUpAction,
     form=FollowUpActionForm,
+    formset=BaseFollowUpActionFormSet,
     extra=3,
     can_delete=True,
 )

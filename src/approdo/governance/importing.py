@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from approdo.governance import sai_actions
+from approdo.governance import actions
 from approdo.governance.forms_sai import hosting_errors, parse_hosting
 from approdo.governance.models import HOLDER_KINDS, SaiProject
 from approdo.organizations.models import Organization
@@ -254,9 +254,9 @@ def _write(checked, result: ImportResult, by) -> None:
         }
         project = existing.get(clean["code"])
         if project is None:
-            sai_actions.create_project(fields=fields, hosting=clean["hosting"], by=by)
+            actions.create_sai_project(by=by, hosting=clean["hosting"], **fields)
             result.created.append(clean["code"])
-        elif sai_actions.update_project(project, fields=fields, hosting=clean["hosting"], by=by):
+        elif actions.update_sai_project(project, by=by, hosting=clean["hosting"], **fields):
             result.updated.append(clean["code"])
         else:
             result.unchanged.append(clean["code"])

@@ -21,11 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from approdo.core.decorators import public
-from approdo.core.history import diff, record_history, snapshot
 from approdo.core.models import HistoryEntry
+from approdo.governance import actions, permissions
 from approdo.governance import calendar as feed
 from approdo.governance import meetings as meeting_logic
-from approdo.governance import permissions
 from approdo.governance import pipeline as pipeline_logic
 from approdo.governance.forms_institutions import (
     AttachmentForm,
@@ -186,7 +185,14 @@ def pipeline_move(request, pk):
     entry = _visible_entry(request, pk)
     form = MoveForm(request.POST, entry=entry, prefix=f"e{entry.pk}")
     fallback = reverse("governance:pipeline-board")
-    if not form.is_valid():
+    moved = form.is_valid()
+    if moved:
+        try:
+            actions.move_pipeline_entry(entry, by=request.user, **form.cleaned_data)
+        except pipeline_logic.TransitionError:  # moved by someone else since the form was read
+            moved = False
+            entry.refresh_from_db(fields=["status"])
+    if not moved:
         # Submitted from a stale page (the entry moved meanwhile): say so, change nothing.
         messages.error(
             request,
@@ -194,9 +200,6 @@ def pipeline_move(request, pk):
             % {"entry": entry, "status": entry.get_status_display()},
         )
         return redirect(_safe_next(request, fallback))
-    pipeline_logic.move(
-        entry, form.cleaned_data["status"], by=request.user, note=form.cleaned_data["note"]
-    )
     messages.success(
         request,
         _("“%(entry)s” moved to “%(status)s”.")
@@ -214,12 +217,7 @@ def pipeline_edit(request, pk):
     entry = _visible_entry(request, pk)
     form = EntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
-        fields = ["owner", "next_step", "next_step_due", "notes"]
-        before = snapshot(PipelineEntry.objects.get(pk=entry.pk), fields)
-        entry = form.save()
-        changes = diff(before, snapshot(entry, fields))
-        if changes:
-            record_history(entry, by=request.user, action="updated", changes=changes)
+        actions.update_pipeline_entry(entry, by=request.user, **form.cleaned_data)
         messages.success(request, _("Changes saved."))
         return redirect(entry)
     context = {
@@ -240,7 +238,7 @@ def pipeline_seed(request):
     form = SeedForm(request.POST)
     if form.is_valid():
         zona = form.cleaned_data["zona"]
-        created = pipeline_logic.start_survey_for_zona(zona, by=request.user)
+        created = actions.start_survey_for_zona(zona, by=request.user)
         messages.success(
             request,
             _("Survey started for %(zona)s: %(count)s new entries.")
@@ -421,7 +419,19 @@ def _meeting_form(request, meeting: Meeting | None):
     form = MeetingForm(request.POST or None, instance=instance)
     formset = FollowUpActionFormSet(request.POST or None, instance=instance, prefix="actions")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved = meeting_logic.save_meeting(form, formset, by=request.user)
+        follow_ups, removed = formset.changes()
+        if meeting is None:
+            saved = actions.create_meeting(
+                by=request.user, follow_ups=follow_ups, **form.cleaned_data
+            )
+        else:
+            saved = actions.update_meeting(
+                meeting,
+                by=request.user,
+                follow_ups=follow_ups,
+                removed_follow_ups=removed,
+                **form.cleaned_data,
+            )
         messages.success(request, _("Meeting saved."))
         return redirect(saved)
     crumbs = [_meetings_crumb()]
@@ -448,11 +458,7 @@ def attachment_add(request, pk):
     meeting = _visible_meeting(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        attachment = form.save(commit=False)
-        attachment.meeting = meeting
-        attachment.uploaded_by = request.user
-        attachment.save()
-        record_history(meeting, by=request.user, action="attachment_added", note=attachment.title)
+        actions.add_meeting_attachment(meeting, by=request.user, **form.cleaned_data)
         messages.success(request, _("Attachment added."))
     else:
         messages.error(request, _("The attachment was not added: give it a title and a file."))
@@ -482,15 +488,15 @@ def attachment_download(request, pk):
 @require_POST
 def action_done(request, pk):
     _require(permissions.can_manage_institutions(request.user))
-    action = get_object_or_404(
+    follow_up = get_object_or_404(
         FollowUpAction.objects.select_related("meeting").filter(
             meeting__in=permissions.meetings_visible_to(request.user).values("pk")
         ),
         pk=pk,
     )
-    if meeting_logic.mark_action_done(action, by=request.user):
-        messages.success(request, _("Action marked as done: %(action)s") % {"action": action})
-    return redirect(_safe_next(request, action.meeting.get_absolute_url()))
+    if actions.mark_follow_up_done(follow_up, by=request.user):
+        messages.success(request, _("Action marked as done: %(action)s") % {"action": follow_up})
+    return redirect(_safe_next(request, follow_up.meeting.get_absolute_url()))
 
 
 @require_safe

@@ -1,23 +1,18 @@
-"""Meetings with institutions: filtering, the month grid, recording changes, the XLSX export."""
+"""Meetings with institutions: filtering, the month grid, the XLSX export (changes are
+recorded by governance/actions.py)."""
 
 import calendar as calendar_module
 import datetime
 import io
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from approdo.core.history import diff, record_history, snapshot
-from approdo.governance.models import FollowUpAction, Meeting
+from approdo.governance.models import Meeting
 from approdo.reports.writers import xml_cell
 from approdo.territory.models import ComuneZona, Zona
-
-TRACKED = ["type", "title", "starts_at", "ends_at", "mode", "place", "participants", "agenda"]
-TRACKED += ["minutes", "decisions"]
-M2M_TRACKED = ["asls", "zone", "provinces", "comuni", "organizations", "pipeline_entries"]
 
 
 def filter_meetings(queryset, *, type=None, asl=None, zona=None, date_from=None, date_to=None):
@@ -48,76 +43,6 @@ def filter_meetings(queryset, *, type=None, asl=None, zona=None, date_from=None,
     if date_to:
         queryset = queryset.filter(starts_at__date__lte=date_to)
     return queryset
-
-
-def _m2m_snapshot(meeting: Meeting) -> dict[str, str]:
-    return {
-        name: ", ".join(str(obj) for obj in getattr(meeting, name).all()) for name in M2M_TRACKED
-    }
-
-
-@transaction.atomic
-def save_meeting(form, formset, *, by) -> Meeting:
-    """Save a meeting form with its follow-up actions; one history entry for the change."""
-    creating = form.instance.pk is None
-    before = (
-        {}
-        if creating
-        else {
-            **snapshot(form.instance, TRACKED),
-            **_m2m_snapshot(Meeting.objects.get(pk=form.instance.pk)),
-        }
-    )
-    if creating:
-        form.instance.created_by = by if by.is_authenticated else None
-    meeting = form.save()
-    formset.instance = meeting
-    actions = formset.save(commit=False)
-    for action in actions:
-        _stamp_completion(action)
-        action.save()
-    for action in formset.deleted_objects:
-        action.delete()
-    after = {**snapshot(meeting, TRACKED), **_m2m_snapshot(meeting)}
-    changes = diff(before, after)
-    # Minutes are recorded as changed, never copied into the history.
-    if "minutes" in changes:
-        changes["minutes"] = ["…", "…"]
-    note = ""
-    if actions or formset.deleted_objects:
-        note = _("Follow-up actions: %(saved)s saved, %(deleted)s removed.") % {
-            "saved": len(actions),
-            "deleted": len(formset.deleted_objects),
-        }
-    record_history(
-        meeting, by=by, action="created" if creating else "updated", changes=changes, note=note
-    )
-    return meeting
-
-
-def _stamp_completion(action: FollowUpAction) -> None:
-    if action.status == FollowUpAction.Status.DONE and action.completed_at is None:
-        action.completed_at = timezone.now()
-    elif action.status != FollowUpAction.Status.DONE:
-        action.completed_at = None
-
-
-@transaction.atomic
-def mark_action_done(action: FollowUpAction, *, by) -> bool:
-    """Mark an open action done; False (and nothing recorded) when it was not open."""
-    if action.status != FollowUpAction.Status.OPEN:
-        return False
-    action.status = FollowUpAction.Status.DONE
-    action.completed_at = timezone.now()
-    action.save(update_fields=["status", "completed_at"])
-    record_history(
-        action.meeting,
-        by=by,
-        action="action_done",
-        changes={"status": ["open", "done"]},
-        note=action.description,
-    )
-    return True
 
 
 def month_grid(year: int, month: int, meetings) -> list[list[tuple[datetime.date, list]]]:

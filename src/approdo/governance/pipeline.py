@@ -1,4 +1,5 @@
-"""The activation pipeline ("ricognizione"): which moves are allowed and how they are recorded.
+"""The activation pipeline ("ricognizione"): which moves are allowed, filters and counts; the
+moves themselves are recorded by governance/actions.py.
 
 An entry moves forward along the chain one step or more (a body may skip a step, e.g. submit an
 application without a separate design phase), may be marked "not interested" from any status,
@@ -8,14 +9,10 @@ otherwise: a project that is withdrawn is recorded as "not interested".
 
 import datetime
 
-from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from approdo.core.history import record_history
 from approdo.governance.models import PipelineEntry
-from approdo.territory.models import ComuneZona, SocietaDellaSalute, UnioneComuni, Zona
+from approdo.territory.models import ComuneZona
 
 Status = PipelineEntry.Status
 
@@ -32,7 +29,7 @@ STATUSES = [*CHAIN, Status.NOT_INTERESTED]
 
 
 class TransitionError(ValueError):
-    pass
+    """A move the pipeline does not allow from the entry's current status."""
 
 
 def allowed_targets(status: str) -> list[str]:
@@ -43,36 +40,6 @@ def allowed_targets(status: str) -> list[str]:
     return [*later, Status.NOT_INTERESTED]
 
 
-def move(
-    entry: PipelineEntry, target: str, *, by=None, note: str = "", day: datetime.date | None = None
-) -> PipelineEntry:
-    """Move `entry` to `target`, date the new status and record the change in its history."""
-    if target not in allowed_targets(entry.status):
-        raise TransitionError(
-            _("An entry cannot move from “%(old)s” to “%(new)s”.")
-            % {"old": Status(entry.status).label, "new": _label(target)}
-        )
-    now = timezone.now()
-    day = day or timezone.localdate()
-    old = entry.status
-    with transaction.atomic():
-        entry.status = target
-        entry.status_changed_at = now
-        # The first date a status is reached stays; returning to "contacted" updates it.
-        if target not in entry.status_dates or target == Status.CONTACTED:
-            entry.status_dates = {**entry.status_dates, target: day.isoformat()}
-        entry.save(update_fields=["status", "status_changed_at", "status_dates", "updated_at"])
-        record_history(entry, by=by, action="status", changes={"status": [old, target]}, note=note)
-    return entry
-
-
-def _label(status: str) -> str:
-    try:
-        return str(Status(status).label)
-    except ValueError:
-        return status
-
-
 def status_dates(entry: PipelineEntry) -> list[tuple[str, datetime.date | None]]:
     """(label, date reached) for every status of the chain, in order, None where not reached."""
     rows = []
@@ -80,41 +47,6 @@ def status_dates(entry: PipelineEntry) -> list[tuple[str, datetime.date | None]]
         value = entry.status_dates.get(status)
         rows.append((Status(status).label, datetime.date.fromisoformat(value) if value else None))
     return rows
-
-
-@transaction.atomic
-def start_survey_for_zona(zona: Zona, *, by=None) -> int:
-    """Create a "not contacted" entry for every Comune, Unione and SdS of the zona that has none
-    yet; return how many were created. Running it twice creates nothing more."""
-    today = timezone.localdate()
-    comuni = ComuneZona.objects.valid_on().filter(zona=zona).values_list("comune_id", flat=True)
-    comune_ids = set(comuni)
-    unione_ids = set(
-        UnioneComuni.objects.filter(members__in=comune_ids).values_list("pk", flat=True)
-    )
-    sds_ids = set(SocietaDellaSalute.objects.filter(zona=zona).values_list("pk", flat=True))
-    existing = PipelineEntry.objects.filter(
-        Q(comune_id__in=comune_ids) | Q(unione_id__in=unione_ids) | Q(sds_id__in=sds_ids)
-    ).values_list("comune_id", "unione_id", "sds_id")
-    have = {("comune", c) for c, _u, _s in existing if c}
-    have |= {("unione", u) for _c, u, _s in existing if u}
-    have |= {("sds", s) for _c, _u, s in existing if s}
-    dates = {Status.NOT_CONTACTED: today.isoformat()}
-    new = [
-        PipelineEntry(**{field: pk}, status_dates=dates)
-        for field, ids in (
-            ("comune_id", comune_ids),
-            ("unione_id", unione_ids),
-            ("sds_id", sds_ids),
-        )
-        for pk in sorted(ids)
-        if (field[:-3], pk) not in have
-    ]
-    created = PipelineEntry.objects.bulk_create(new)
-    # bulk_create returns primary keys on PostgreSQL and SQLite 3.35+; history needs them.
-    for entry in PipelineEntry.objects.filter(pk__in=[e.pk for e in created if e.pk]).with_bodies():
-        record_history(entry, by=by, action="created", note=_("Survey started for the zona."))
-    return len(created)
 
 
 def filter_entries(queryset, *, asl=None, zona=None, kind=None):

@@ -18,7 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from approdo.core.decorators import public
 from approdo.core.models import HistoryEntry
-from approdo.governance import permissions, sai_actions
+from approdo.governance import actions, permissions
 from approdo.governance.coverage import (
     ALL_LEVELS,
     Hypothesis,
@@ -33,7 +33,6 @@ from approdo.governance.maps import CLASSES, class_of, coverage_svg, value_text
 from approdo.governance.models import SaiProject
 from approdo.territory.models import ASL, Comune, Province, Zona
 
-HISTORY_ACTIONS = {"created": _("Created"), "updated": _("Updated")}
 GEOMETRY_SOURCES = {  # level -> (model, key field, territory page)
     "comune": (Comune, "istat_code", "territory:comune-detail"),
     "zona": (Zona, "slug", "territory:zona-detail"),
@@ -96,9 +95,7 @@ def sai_detail(request, pk):
     hostings = [(hosting, shares[hosting.comune_id]) for hosting in project.hostings.all()]
     history = None
     if permissions.can_see_sai_history(request.user):
-        history = list(HistoryEntry.objects.for_object(project).select_related("actor"))
-        for entry in history:
-            entry.label = HISTORY_ACTIONS.get(entry.action, entry.action)
+        history = HistoryEntry.objects.for_object(project).select_related("actor")
     context = {
         "project": project,
         "hostings": hostings,
@@ -127,12 +124,10 @@ def _project_form(request, project: SaiProject):
         fields = {name: form.cleaned_data[name] for name in SaiProjectForm.Meta.fields}
         hosting = form.cleaned_data["hosting"]
         if project.pk:
-            # The form has already set the new values on its instance: diff a fresh copy.
-            project = SaiProject.objects.get(pk=project.pk)
-            sai_actions.update_project(project, fields=fields, hosting=hosting, by=request.user)
+            actions.update_sai_project(project, by=request.user, hosting=hosting, **fields)
             messages.success(request, gettext("SAI project saved."))
         else:
-            project = sai_actions.create_project(fields=fields, hosting=hosting, by=request.user)
+            project = actions.create_sai_project(by=request.user, hosting=hosting, **fields)
             messages.success(request, gettext("SAI project created."))
         return redirect(project)
     title = (

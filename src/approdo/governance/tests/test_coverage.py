@@ -8,7 +8,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from approdo.governance import sai_actions
+from approdo.governance import actions
 from approdo.governance.coverage import (
     ALL_LEVELS,
     Hypothesis,
@@ -173,16 +173,14 @@ def build_network(projects: list[dict], missing_population: list[int], pool: lis
         end = (
             None if spec["length"] is None else datetime.date(spec["start"] + spec["length"], 6, 30)
         )
-        sai_actions.create_project(
-            fields={
-                "code": f"T-{index}",
-                "holder": holders[spec["holder"]],
-                "type": spec["type"],
-                "places": spec["places"],
-                "start_date": start,
-                "end_date": end,
-                "status": spec["status"],
-            },
+        actions.create_sai_project(
+            code=f"T-{index}",
+            holder=holders[spec["holder"]],
+            type=spec["type"],
+            places=spec["places"],
+            start_date=start,
+            end_date=end,
+            status=spec["status"],
             hosting=hosting,
         )
     for i in missing_population:
@@ -239,16 +237,12 @@ def test_what_if_equals_the_project_really_added(projects, places, picks, kind):
             level: aggregate(network, level, Hypothesis(places, codes, kind))
             for level in ALL_LEVELS
         }
-        sai_actions.create_project(  # the hypothesis has no holder: holders are not compared
-            fields={
-                "code": "REAL",
-                "holder": Organization.objects.get_or_create(
-                    name="Comune di prova 0", kind="comune"
-                )[0],
-                "type": kind,
-                "places": places,
-                "start_date": datetime.date(YEAR, 1, 1),
-            },
+        actions.create_sai_project(  # the hypothesis has no holder: holders are not compared
+            code="REAL",
+            holder=Organization.objects.get_or_create(name="Comune di prova 0", kind="comune")[0],
+            type=kind,
+            places=places,
+            start_date=datetime.date(YEAR, 1, 1),
             hosting=dict.fromkeys(codes),
         )
         after = load_network(year=YEAR)
@@ -286,14 +280,12 @@ def test_tuscan_demo_figures_match_the_2024_report():
 
 def test_missing_population_is_not_available_with_the_reason():
     holder = Organization.objects.create(name="Comune di Vaiano", kind="comune")
-    sai_actions.create_project(
-        fields={
-            "code": "P-1",
-            "holder": holder,
-            "type": "ordinari",
-            "places": 12,
-            "start_date": datetime.date(2024, 1, 1),
-        },
+    actions.create_sai_project(
+        code="P-1",
+        holder=holder,
+        type="ordinari",
+        places=12,
+        start_date=datetime.date(2024, 1, 1),
         hosting={"100006": None, "100005": 2},
     )
     Population.objects.filter(comune_id="100006").delete()

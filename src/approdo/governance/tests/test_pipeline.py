@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from approdo.core.models import HistoryEntry
-from approdo.governance import pipeline
+from approdo.governance import actions, pipeline
 from approdo.governance.models import PipelineEntry
 from approdo.territory.models import Comune, ComuneZona, SocietaDellaSalute, UnioneComuni, Zona
 
@@ -49,7 +49,7 @@ def test_allowed_targets_follow_the_chain():
 def test_refused_moves_change_nothing(start, target):
     entry = entry_for(status=start)
     with pytest.raises(pipeline.TransitionError):
-        pipeline.move(entry, target)
+        actions.move_pipeline_entry(entry, target)
     entry.refresh_from_db()
     assert entry.status == start
     assert history(entry) == []
@@ -57,10 +57,12 @@ def test_refused_moves_change_nothing(start, target):
 
 def test_moves_date_each_status_and_record_history(regione_admin):
     entry = entry_for()
-    pipeline.move(entry, S.CONTACTED, by=regione_admin, day=datetime.date(2025, 2, 3))
-    pipeline.move(entry, S.NOT_INTERESTED, by=regione_admin, day=datetime.date(2025, 3, 1))
-    pipeline.move(entry, S.CONTACTED, by=regione_admin, day=datetime.date(2025, 9, 1))
-    pipeline.move(entry, S.DESIGNING, by=regione_admin, note="Giunta favorevole")
+    actions.move_pipeline_entry(entry, S.CONTACTED, by=regione_admin, day=datetime.date(2025, 2, 3))
+    actions.move_pipeline_entry(
+        entry, S.NOT_INTERESTED, by=regione_admin, day=datetime.date(2025, 3, 1)
+    )
+    actions.move_pipeline_entry(entry, S.CONTACTED, by=regione_admin, day=datetime.date(2025, 9, 1))
+    actions.move_pipeline_entry(entry, S.DESIGNING, by=regione_admin, note="Giunta favorevole")
     entry.refresh_from_db()
     assert entry.status == S.DESIGNING
     assert entry.status_dates[S.CONTACTED] == "2025-09-01"  # updated on re-contact
@@ -99,9 +101,9 @@ def test_start_survey_for_zona_is_idempotent(regione_admin):
     )
     sds = SocietaDellaSalute.objects.filter(zona=zona).count()
     entry_for("100005", status=S.ACTIVE)
-    created = pipeline.start_survey_for_zona(zona, by=regione_admin)
+    created = actions.start_survey_for_zona(zona, by=regione_admin)
     assert created == comuni + unioni + sds - 1
-    assert pipeline.start_survey_for_zona(zona, by=regione_admin) == 0
+    assert actions.start_survey_for_zona(zona, by=regione_admin) == 0
     assert PipelineEntry.objects.get(comune="100005").status == S.ACTIVE
     created_entry = PipelineEntry.objects.exclude(comune="100005").first()
     assert history(created_entry)[0].action == "created"

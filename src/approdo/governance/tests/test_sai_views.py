@@ -8,7 +8,7 @@ from django.urls import reverse
 from lxml import etree
 
 from approdo.core.models import HistoryEntry
-from approdo.governance import sai_actions
+from approdo.governance import actions
 from approdo.governance.models import SaiProject
 from approdo.territory.models import Population
 
@@ -17,14 +17,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def project(prato):
-    return sai_actions.create_project(
-        fields={
-            "code": "SAI-PO-1",
-            "holder": prato,
-            "type": "ordinari",
-            "places": 40,
-            "start_date": datetime.date(2024, 1, 1),
-        },
+    return actions.create_sai_project(
+        code="SAI-PO-1",
+        holder=prato,
+        type="ordinari",
+        places=40,
+        start_date=datetime.date(2024, 1, 1),
         hosting={"100005": None, "100006": 10},
     )
 
