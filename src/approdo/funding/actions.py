@@ -15,6 +15,9 @@ from approdo.core.history import diff, record_history, snapshot
 from approdo.funding import permissions
 from approdo.funding.models import (
     Call,
+    CallDocument,
+    EvaluationCriterion,
+    Indicator,
     Milestone,
     MonitoringReport,
     Project,
@@ -70,18 +73,71 @@ def _relations(project: Project) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def save_call(call: Call, *, by, created: bool = False) -> Call:
-    """Save a call built or changed by a form (coordinators); records what changed."""
-    if created:
-        call.save()
-        record_history(call, by=by, action="created")
-        return call
+def create_call(*, by, **fields) -> Call:
+    """Open a new call (coordinators) with the given fields; recorded in its history."""
+    call = Call.objects.create(**fields)
+    record_history(call, by=by, action="created")
+    return call
+
+
+@transaction.atomic
+def update_call(call: Call, *, by, **fields) -> Call:
+    """Change a call's fields (coordinators); records what changed. The old values are read
+    from the database, so `call` may already carry the new ones."""
     before = snapshot(Call.objects.get(pk=call.pk), CALL_FIELDS)
-    call.save()
+    for name, value in fields.items():
+        setattr(call, name, value)
+    call.save(update_fields=[*fields, "updated_at"])
     changes = diff(before, snapshot(call, CALL_FIELDS))
     if changes:
         record_history(call, by=by, action="updated", changes=changes)
     return call
+
+
+# What a call asks and offers: evaluation criteria, documents, indicators (coordinators).
+# Each addition and removal is recorded in the call's history; the reporting deadlines
+# (below, with monitoring) also schedule the reports.
+
+
+@transaction.atomic
+def add_criterion(call: Call, *, by, **fields) -> EvaluationCriterion:
+    criterion = EvaluationCriterion.objects.create(call=call, **fields)
+    record_history(call, by=by, action="criterion_added", note=str(criterion))
+    return criterion
+
+
+@transaction.atomic
+def add_call_document(call: Call, *, by, title: str, file) -> CallDocument:
+    document = CallDocument.objects.create(call=call, title=title, file=file)
+    record_history(call, by=by, action="attachment_added", note=str(document))
+    return document
+
+
+@transaction.atomic
+def add_indicator(call: Call, *, by, **fields) -> Indicator:
+    indicator = Indicator.objects.create(call=call, **fields)
+    record_history(call, by=by, action="indicator_added", note=str(indicator))
+    return indicator
+
+
+REMOVED = {
+    EvaluationCriterion: "criterion_removed",
+    CallDocument: "attachment_removed",
+    ReportingDeadline: "deadline_removed",
+    Indicator: "indicator_removed",
+}
+
+
+@transaction.atomic
+def remove_call_item(
+    item: EvaluationCriterion | CallDocument | ReportingDeadline | Indicator, *, by
+) -> None:
+    """Remove a criterion, document, reporting deadline (with its reports) or indicator of a
+    call. Raises ProtectedError (an IntegrityError) when scores or indicator values use it."""
+    call = item.call
+    note = str(item)
+    item.delete()
+    record_history(call, by=by, action=REMOVED[type(item)], note=note)
 
 
 @transaction.atomic

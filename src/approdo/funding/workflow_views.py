@@ -48,24 +48,17 @@ SETUP_PARTS = {
     "scadenze": ("deadlines", "reporting_deadlines"),
     "indicatori": ("indicators", "indicators"),
 }
+SETUP_ADD = {
+    "criteria": actions.add_criterion,
+    "documents": actions.add_call_document,
+    "deadlines": actions.add_deadline,
+    "indicators": actions.add_indicator,
+}
 SETUP_TITLES = {
     "criteria": gettext_lazy("Evaluation criteria"),
     "documents": gettext_lazy("Documents"),
     "deadlines": gettext_lazy("Reporting schedule"),
     "indicators": gettext_lazy("Indicators"),
-}
-HISTORY_ACTIONS = {
-    "created": gettext_lazy("Created"),
-    "updated": gettext_lazy("Updated"),
-    "imported": gettext_lazy("Imported"),
-    "reviewer_assigned": gettext_lazy("Reviewer assigned"),
-    "reviewer_removed": gettext_lazy("Reviewer removed"),
-    "no_conflict_declared": gettext_lazy("No conflict of interest declared"),
-    "scores_sent": gettext_lazy("Scores sent"),
-    "report_started": gettext_lazy("Report started"),
-    "report_submitted": gettext_lazy("Report sent"),
-    "milestone_added": gettext_lazy("Milestone added"),
-    **dict(Project.Status.choices),
 }
 
 
@@ -74,11 +67,8 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _history(obj) -> list:
-    entries = list(HistoryEntry.objects.for_object(obj).select_related("actor")[:100])
-    for entry in entries:
-        entry.label = HISTORY_ACTIONS.get(entry.action, entry.action)
-    return entries
+def _history(obj):
+    return HistoryEntry.objects.for_object(obj).select_related("actor")[:100]
 
 
 def _call(request, slug) -> Call:
@@ -149,7 +139,7 @@ def call_create(request):
     _require(permissions.is_call_manager(request.user))
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        call = actions.save_call(form.save(commit=False), by=request.user, created=True)
+        call = actions.create_call(by=request.user, **form.cleaned_data)
         messages.success(request, _("The call has been created."))
         return redirect(call)
     context = {"form": form, "breadcrumbs": _crumbs(None, (_("New call"), None))}
@@ -162,7 +152,7 @@ def call_edit(request, slug):
     call = _call(request, slug)
     form = CallForm(request.POST or None, instance=call)
     if request.method == "POST" and form.is_valid():
-        actions.save_call(form.save(commit=False), by=request.user)
+        actions.update_call(call, by=request.user, **form.cleaned_data)
         messages.success(request, _("The call has been saved."))
         return redirect(call)
     context = {"form": form, "call": call, "breadcrumbs": _crumbs(call, (_("Edit"), None))}
@@ -180,12 +170,7 @@ def call_setup(request, slug, part):
     extra = {"call": call} if form_class is IndicatorForm else {}
     form = form_class(request.POST or None, request.FILES or None, **extra)
     if request.method == "POST" and form.is_valid():
-        if name == "deadlines":
-            actions.add_deadline(call, by=request.user, **form.cleaned_data)
-        else:
-            item = form.save(commit=False)
-            item.call = call
-            item.save()
+        SETUP_ADD[name](call, by=request.user, **form.cleaned_data)
         messages.success(request, _("Added."))
         return redirect("funding:call-setup", slug=slug, part=part)
     context = {
@@ -209,7 +194,7 @@ def call_setup_delete(request, slug, part, pk):
         raise Http404
     item = get_object_or_404(getattr(call, SETUP_PARTS[part][1]), pk=pk)
     try:
-        item.delete()
+        actions.remove_call_item(item, by=request.user)
     except IntegrityError:
         messages.error(request, _("This item is in use and cannot be removed."))
     else:

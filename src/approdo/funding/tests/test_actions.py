@@ -163,3 +163,61 @@ def test_parse_amount():
     assert actions.parse_amount("-3") is None
     assert actions.parse_amount("abc") is None
     assert actions.parse_amount("NaN") is None
+
+
+# What a call asks and offers ------------------------------------------------------------------
+
+
+def test_a_calls_setup_is_recorded_in_its_history(call, anci_coordinator, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    criterion = actions.add_criterion(call, by=anci_coordinator, title="Qualità", max_score=10)
+    document = actions.add_call_document(
+        call, by=anci_coordinator, title="Avviso", file=SimpleUploadedFile("avviso.pdf", b"%PDF")
+    )
+    indicator = actions.add_indicator(call, by=anci_coordinator, code="persone", name="Persone")
+    for item in (criterion, document, indicator):
+        actions.remove_call_item(item, by=anci_coordinator)
+
+    entries = HistoryEntry.objects.for_object(call).order_by("pk")
+    assert [(e.action, e.note) for e in entries] == [
+        ("criterion_added", "Qualità"),
+        ("attachment_added", "Avviso"),
+        ("indicator_added", "Persone"),
+        ("criterion_removed", "Qualità"),
+        ("attachment_removed", "Avviso"),
+        ("indicator_removed", "Persone"),
+    ]
+    assert {e.actor for e in entries} == {anci_coordinator}
+    assert not call.criteria.exists() and not call.documents.exists()
+
+
+def test_an_item_in_use_is_not_removed_nor_recorded(call, prato, anci_coordinator):
+    from django.db import IntegrityError
+
+    from approdo.funding.models import IndicatorValue
+
+    indicator = actions.add_indicator(call, by=anci_coordinator, code="persone", name="Persone")
+    project = make_project(call, prato)
+    IndicatorValue.objects.create(
+        project=project, indicator=indicator, period=datetime.date(2025, 12, 31)
+    )
+
+    with pytest.raises(IntegrityError):
+        actions.remove_call_item(indicator, by=anci_coordinator)
+
+    assert call.indicators.get() == indicator
+    assert [e.action for e in HistoryEntry.objects.for_object(call)] == ["indicator_added"]
+
+
+def test_a_call_is_updated_from_its_stored_values(call, anci_coordinator):
+    old_title = call.title
+    call.title = "Titolo già cambiato dal modulo"  # as a bound form leaves its instance
+
+    actions.update_call(call, by=anci_coordinator, title="Bando 2026", budget=None)
+
+    entry = HistoryEntry.objects.for_object(call).get()
+    assert entry.changes == {"title": [old_title, "Bando 2026"]}
+    call.refresh_from_db()
+    assert call.title == "Bando 2026"
