@@ -8,16 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from approdo.core import client
 from approdo.core.history import diff, record_history, snapshot
-from approdo.core.text import single_line
 from approdo.organizations.models import Organization
 from approdo.practices import search
 from approdo.practices.models import (
@@ -31,6 +28,7 @@ from approdo.practices.models import (
     ReconfirmationRequest,
     UpdateReport,
 )
+from approdo.practices.tasks import send_contact_message
 from approdo.surveys import actions as survey_actions
 from approdo.surveys.models import Campaign, QuestionnaireVersion, SurveyResponse
 from approdo.taxonomy.models import Action, TargetGroup
@@ -564,41 +562,26 @@ def contact_limit_reached(practice: Practice, ip_hash: str, now=None) -> bool:
 def relay_contact_message(
     practice: Practice, *, name: str, email: str, body: str, ip_hash: str
 ) -> ContactMessage:
-    """Log the message and e-mail it to the practice's contact (whose address the sender never
-    sees), with Reply-To set to the sender. Raises PracticeError when over the rate limit or
-    when the practice has no contact."""
+    """A reader writes to a published practice's contact (anyone): log the message and, once
+    committed, have it e-mailed by the `send_contact_message` task. Raises PracticeError when
+    over the rate limit or when the practice has no contact."""
     Practice.objects.select_for_update().filter(pk=practice.pk).first()
     if contact_limit_reached(practice, ip_hash):
         raise PracticeError(gettext("Too many messages: please try again later."))
-    recipient = practice.contact_address
-    if not recipient:
+    if not practice.contact_address:
         raise PracticeError(gettext("This practice has no contact to write to."))
     message = ContactMessage.objects.create(
         practice=practice, sender_name=name, sender_email=email, body=body, ip_hash=ip_hash
     )
-    context = {"practice": practice, "message": message, "site_name": "Approdo"}
-    email_message = EmailMessage(
-        # One line whatever the stored title holds: a line break would be a header injection.
-        subject=single_line(
-            gettext("Message about the practice “%(title)s”") % {"title": practice.title}
-        ),
-        body=render_to_string("practices/contact_email.txt", context),
-        to=[recipient],
-        reply_to=[email],
-    )
-
-    def send():
-        email_message.send()
-        ContactMessage.objects.filter(pk=message.pk).update(relayed=True)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: send_contact_message.enqueue(message.pk))
     return message
 
 
 @transaction.atomic
 def report_update(practice: Practice, *, body: str, email: str, ip_hash: str) -> UpdateReport:
-    """Store a reader's report that the practice has changed, for the coordinators.
-    Raises PracticeError when the address sent too many reports in the last hour."""
+    """Store a reader's report that the practice has changed, for the coordinators (anyone,
+    on a published practice). Raises PracticeError when the address sent too many reports in
+    the last hour."""
     since = timezone.now() - datetime.timedelta(hours=1)
     if UpdateReport.objects.filter(ip_hash=ip_hash, created_at__gte=since).count() >= (
         REPORT_LIMIT_PER_IP

@@ -42,7 +42,13 @@ urlpatterns = [
         name="editorial-attachment-remove",
     ),
     # Public: linked from the practice page of the catalogue.
-    path("scheda/<str:code>/contatta/", views.contact, name="contact"),
-    path("scheda/<str:code>/segnala-aggiornamento/", views.report_update, name="report-update"),
+    # One form for both; each address presets the choice (write to the contact, report an update).
+    path("scheda/<str:code>/contatta/", views.practice_write, {"kind": "contact"}, name="contact"),
+    path(
+        "scheda/<str:code>/segnala-aggiornamento/",
+        views.practice_write,
+        {"kind": "update"},
+        name="report-update",
+    ),
     path("scheda/<str:code>/allegati/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from approdo.core import client
@@ -22,14 +21,13 @@ from approdo.practices import permissions as rules
 from approdo.practices.forms import (
     AssessmentForm,
     AttachmentForm,
-    ContactForm,
     ListFilterForm,
     MappingCopyForm,
     MappingForm,
     PracticeForm,
+    PracticeMessageForm,
     ReconfirmForm,
     TranslationsForm,
-    UpdateReportForm,
 )
 from approdo.practices.models import (
     FieldMapping,
@@ -42,29 +40,11 @@ from approdo.surveys.models import Questionnaire, SurveyResponse
 from approdo.surveys.xlsform import walk
 
 PAGE_SIZE = 25
-HISTORY_ACTIONS = {
-    "created": gettext_lazy("Created"),
-    "created_from_response": gettext_lazy("Created from a survey response"),
-    "imported": gettext_lazy("Imported"),
-    "updated": gettext_lazy("Updated"),
-    "translated": gettext_lazy("Translations changed"),
-    "assessed": gettext_lazy("Criteria checklist scored"),
-    "published": gettext_lazy("Published"),
-    "unpublished": gettext_lazy("Unpublished"),
-    "confirmed": gettext_lazy("Confirmed"),
-    "reconfirmation_requested": gettext_lazy("Re-confirmation requested"),
-    "attachment_added": gettext_lazy("Attachment added"),
-    "attachment_removed": gettext_lazy("Attachment removed"),
-    "update_report_handled": gettext_lazy("Update report handled"),
-}
 QUESTION_TYPES = actions.MAPPED_TYPES
 
 
-def _history(obj) -> list:
-    entries = list(HistoryEntry.objects.for_object(obj).select_related("actor"))
-    for entry in entries:
-        entry.label = HISTORY_ACTIONS.get(entry.action, entry.action)
-    return entries
+def _history(obj):
+    return HistoryEntry.objects.for_object(obj).select_related("actor")
 
 
 def _list_crumb() -> tuple[str, str]:
@@ -552,60 +532,43 @@ def _practice_url(practice: Practice) -> str | None:
 
 @public
 @require_http_methods(["GET", "POST"])
-def contact(request, code):
+def practice_write(request, code, kind):
+    """Write to a published practice's contact or report an update to the editorial staff:
+    one form, whose choice `kind` is preset by the address it was reached by."""
     practice = rules.public_practice(code)
-    if not practice.contact_address:
+    can_contact = bool(practice.contact_address)
+    if kind == PracticeMessageForm.CONTACT and not can_contact:
         raise Http404  # nobody to write to: the practice page offers no contact either
-    form = ContactForm(request.POST or None)
+    form = PracticeMessageForm(request.POST or None, preset=kind, can_contact=can_contact)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            actions.relay_contact_message(
-                practice,
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                body=form.cleaned_data["body"],
-                ip_hash=client.client_hash(request),
-            )
+            done = _send_practice_message(practice, form.cleaned_data, client.client_hash(request))
         except actions.PracticeError as error:
             form.add_error(None, error.message)
             status = 429
         else:
-            messages.success(request, _("Message sent. The project will answer you by e-mail."))
+            messages.success(request, done)
             return redirect(_practice_url(practice) or request.path)
+    contact = kind == PracticeMessageForm.CONTACT
+    title = _("Contact the project") if contact else _("Report an update")
     context = {
         "practice": practice,
         "form": form,
+        "title": title,
+        "can_contact": can_contact,
         "practice_url": _practice_url(practice),
-        "breadcrumbs": _public_crumbs(practice, _("Contact the project")),
+        "breadcrumbs": _public_crumbs(practice, title),
     }
-    return render(request, "practices/contact_form.html", context, status=status)
+    return render(request, "practices/practice_message_form.html", context, status=status)
 
 
-@public
-@require_http_methods(["GET", "POST"])
-def report_update(request, code):
-    practice = rules.public_practice(code)
-    form = UpdateReportForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.report_update(
-                practice,
-                body=form.cleaned_data["body"],
-                email=form.cleaned_data["email"],
-                ip_hash=client.client_hash(request),
-            )
-        except actions.PracticeError as error:
-            form.add_error(None, error.message)
-            status = 429
-        else:
-            messages.success(request, _("Thank you: the editorial staff will check your report."))
-            return redirect(_practice_url(practice) or request.path)
-    context = {
-        "practice": practice,
-        "form": form,
-        "practice_url": _practice_url(practice),
-        "breadcrumbs": _public_crumbs(practice, _("Report an update")),
-    }
-    return render(request, "practices/update_report_form.html", context, status=status)
+def _send_practice_message(practice: Practice, data: dict, ip_hash: str) -> str:
+    """Call the action the reader chose with the form's values; return what to tell them."""
+    if data["kind"] == PracticeMessageForm.CONTACT:
+        actions.relay_contact_message(
+            practice, name=data["name"], email=data["email"], body=data["body"], ip_hash=ip_hash
+        )
+        return _("Message sent. The project will answer you by e-mail.")
+    actions.report_update(practice, body=data["body"], email=data["email"], ip_hash=ip_hash)
+    return _("Thank you: the editorial staff will check your report.")

@@ -290,10 +290,29 @@ class HoneypotMixin(forms.Form):
         return ""
 
 
-class ContactForm(StyledFormMixin, HoneypotMixin, forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=200)
+class PracticeMessageForm(StyledFormMixin, HoneypotMixin, forms.Form):
+    """What the public writes about a published practice: a message to the people running it
+    (relayed by e-mail, so they need a name and an address to answer) or a report to the
+    editorial staff that something has changed. Each address of the form presets the choice;
+    a practice without a contact offers the report only."""
+
+    CONTACT = "contact"
+    UPDATE = "update"
+
+    kind = forms.ChoiceField(label=_("What would you like to do?"), widget=forms.RadioSelect)
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed to write to the project."),
+    )
     email = forms.EmailField(
-        label=_("Your e-mail"), help_text=_("The project will answer you at this address.")
+        label=_("Your e-mail"),
+        required=False,
+        help_text=_(
+            "Needed to write to the project, which will answer you at this address. For an "
+            "update it is optional: give it if we may ask you for details."
+        ),
     )
     body = forms.CharField(
         label=_("Message"),
@@ -301,22 +320,28 @@ class ContactForm(StyledFormMixin, HoneypotMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Do not include personal data about other people."),
     )
-    field_order = ["name", "email", "body", "leave_empty"]
+    field_order = ["kind", "name", "email", "body", "leave_empty"]
 
+    def __init__(self, *args, preset: str, can_contact: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [
+            (self.CONTACT, _("Write to the people running the project")),
+            (self.UPDATE, _("Tell the editorial staff that something has changed")),
+        ]
+        self.fields["kind"].choices = choices if can_contact else choices[1:]
+        self.initial["kind"] = preset
+        name = self.add_prefix("kind")
+        if self.is_bound and not self.data.get(name):  # posted without the choice: the preset
+            self.data = self.data.copy()
+            self.data[name] = preset
 
-class UpdateReportForm(StyledFormMixin, HoneypotMixin, forms.Form):
-    body = forms.CharField(
-        label=_("What has changed?"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Do not include personal data about other people."),
-    )
-    email = forms.EmailField(
-        label=_("Your e-mail (optional)"),
-        required=False,
-        help_text=_("Only if you want us to be able to ask you for details."),
-    )
-    field_order = ["body", "email", "leave_empty"]
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == self.CONTACT:
+            for name in ("name", "email"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, self.fields[name].error_messages["required"])
+        return cleaned
 
 
 class MappingForm(StyledFormMixin, forms.Form):

@@ -38,8 +38,9 @@ def test_an_imported_title_is_one_line(prato):
 
 
 def test_the_relay_subject_is_one_line_whatever_the_stored_title(
-    prato, django_capture_on_commit_callbacks
+    prato, django_capture_on_commit_callbacks, settings
 ):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     practice = make_published(prato, contact_email="referente@progetto.example")
     Practice.objects.filter(pk=practice.pk).update(title="Casa\naperta")  # stored before
     practice.refresh_from_db()
