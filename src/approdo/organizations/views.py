@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from approdo.core.decorators import public
@@ -71,7 +70,7 @@ def _detail_context(request, organization: Organization, invite_form=None) -> di
         context["invitations"] = organization.invitations.pending().select_related("invited_by")
     if context["can_see_history"]:
         entries = HistoryEntry.objects.for_object(organization).select_related("actor")[:5]
-        context["history"] = labelled(entries)
+        context["history"] = entries
     return context
 
 
@@ -256,7 +255,6 @@ def organization_history(request, pk):
         raise PermissionDenied
     entries = HistoryEntry.objects.for_object(organization).select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    page.object_list = labelled(page.object_list)
     context = {
         "organization": organization,
         "page": page,
@@ -448,25 +446,3 @@ def profile(request):
         "breadcrumbs": [(_("Profile"), None)],
     }
     return render(request, "organizations/profile.html", context)
-
-
-HISTORY_ACTIONS = {
-    "created": gettext_lazy("Created"),
-    "updated": gettext_lazy("Updated"),
-    "member_invited": gettext_lazy("Person invited"),
-    "invitation_accepted": gettext_lazy("Invitation accepted"),
-    "member_added": gettext_lazy("Person added"),
-    "member_changed": gettext_lazy("Role changed"),
-    "member_removed": gettext_lazy("Person removed"),
-    "change_requested": gettext_lazy("Change requested"),
-    "change_approved": gettext_lazy("Change request approved"),
-    "change_rejected": gettext_lazy("Change request rejected"),
-}
-
-
-def labelled(entries) -> list:
-    """History entries with a readable `label` for the history table component."""
-    entries = list(entries)
-    for entry in entries:
-        entry.label = HISTORY_ACTIONS.get(entry.action, entry.action)
-    return entries

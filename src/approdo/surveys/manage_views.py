@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -46,29 +46,12 @@ from approdo.surveys.xlsform import walk
 from approdo.territory.models import Zona
 
 PAGE_SIZE = 25
-HISTORY_ACTIONS = {
-    "created": gettext_lazy("Created"),
-    "updated": gettext_lazy("Updated"),
-    "uploaded": gettext_lazy("Version uploaded"),
-    "version_changed": gettext_lazy("New questionnaire version"),
-    "published": gettext_lazy("Published"),
-    "deadline_extended": gettext_lazy("Deadline extended"),
-    "invitations_sent": gettext_lazy("Invitations sent"),
-    "started": gettext_lazy("Started"),
-    "draft_saved": gettext_lazy("Draft saved"),
-    "reopened": gettext_lazy("Reopened"),
-    "commented": gettext_lazy("Comment added"),
-    **dict(SurveyResponse.Status.choices),
-}
 
 
-def _history(obj, limit: int | None = None) -> list:
-    """History entries of `obj`, newest first, each with a readable `label`."""
+def _history(obj, limit: int | None = None):
+    """History entries of `obj`, newest first."""
     entries = HistoryEntry.objects.for_object(obj).select_related("actor")
-    entries = list(entries[:limit] if limit else entries)
-    for entry in entries:
-        entry.label = HISTORY_ACTIONS.get(entry.action, entry.action)
-    return entries
+    return entries[:limit] if limit else entries
 
 
 def _check_can_read(user) -> None:

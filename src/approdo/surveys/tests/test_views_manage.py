@@ -434,13 +434,13 @@ def test_reviewers_cannot_comment_on_drafts(client, anci_coordinator, campaign, 
     assert not ResponseComment.objects.exists()
 
 
-def test_campaign_history_uses_readable_labels(client, anci_coordinator, campaign):
+def test_campaign_history_shows_the_publication_first(client, anci_coordinator, campaign):
     campaign.published_at = None
     campaign.save()
     actions.publish_campaign(campaign, by=anci_coordinator)
     client.force_login(anci_coordinator)
     page = client.get(reverse("surveys:campaign-detail", args=[campaign.slug]))
-    assert [entry.label for entry in page.context["history"]][:1] == ["Published"]
+    assert [entry.action for entry in page.context["history"]][:1] == ["published"]
 
 
 def test_dashboard_numbers_follow_the_language(client, analyst, campaign, prato, settings):
