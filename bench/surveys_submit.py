@@ -1,6 +1,9 @@
 """100 concurrent API clients submit 10,000 survey responses to PostgreSQL through gunicorn,
 10% of them sent twice (same instance_id and answers); prints responses per second and
 p50/p95 latency and checks that exactly 10,000 responses are stored, none duplicated.
+It also prints the CPU time the server spent per request (gunicorn workers and their
+PostgreSQL connections, read from /proc), which other work on the machine changes far less
+than the rates (it still grows on a busy machine: compare runs made side by side).
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/approdo_bench
     .venv/bin/python bench/surveys_submit.py
@@ -31,6 +34,9 @@ ENV = {
     "ALLOWED_HOSTS": "127.0.0.1",
     "APPRODO_SSL_REDIRECT": "0",
     "APPRODO_API_RATE_LIMIT": str(10**9),
+    # Each worker keeps its connection for the whole run, so that the CPU time of the
+    # PostgreSQL processes serving it can be read at the end.
+    "APPRODO_CONN_MAX_AGE": "3600",
 }
 for key, value in ENV.items():
     os.environ.setdefault(key, value)
@@ -113,6 +119,37 @@ def wait_until_up(port: int) -> None:
             pass
         time.sleep(0.3)
     sys.exit("The server did not start.")
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time of each process (Linux /proc; a vanished process is left out)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return seconds
+
+
+def server_pids(master: int) -> tuple[list[int], list[int]]:
+    """(gunicorn worker pids, pids of the PostgreSQL connections to this database)."""
+    from django.db import connection
+
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        backends = [row[0] for row in cursor.fetchall()]
+    return [int(pid) for pid in children], backends
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def free_port() -> int:
@@ -202,11 +239,17 @@ def main() -> None:
     )
     try:
         wait_until_up(port)
+        time.sleep(3)  # every worker has booted: its start-up is not counted below
+        workers, backends = server_pids(server.pid)
+        cpu_before = cpu_seconds(workers), cpu_seconds(backends)
         path = f"/api/v1/campaigns/{campaign.slug}/responses"
         requests_ = [encode(port, path, tokens[owner][1], body) for owner, body in jobs]
         started = time.perf_counter()
         latencies, codes = asyncio.run(send_all(port, requests_, args.clients, args.deadline))
         wall = time.perf_counter() - started
+        workers, backends = server_pids(server.pid)
+        python_cpu = cpu_used(cpu_before[0], cpu_seconds(workers))
+        database_cpu = cpu_used(cpu_before[1], cpu_seconds(backends))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -221,6 +264,11 @@ def main() -> None:
     print(f"new responses/s:     {codes.get(201, 0) / wall:.0f}")
     print(f"latency p50:         {statistics.median(latencies) * 1000:.0f} ms")
     print(f"latency p95:         {latencies[int(len(latencies) * 0.95)] * 1000:.0f} ms")
+    sent = max(len(latencies), 1)
+    print(
+        f"server CPU/request:  {python_cpu / sent * 1000:.1f} ms Python (workers), "
+        f"{database_cpu / sent * 1000:.1f} ms PostgreSQL (their connections)"
+    )
     print(f"stored:              {stored.count()} (distinct instance ids {distinct})")
     ok = stored.count() == args.responses == distinct and codes.get(201) == args.responses
     print("RESULT:", "OK" if ok else "MISMATCH")

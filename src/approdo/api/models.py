@@ -4,7 +4,6 @@ A token reads `apd_<prefix>_<secret>`. Only the prefix (to recognise and find th
 SHA-256 hash of the secret are stored; the secret is shown once, when the token is created.
 """
 
-import functools
 import hashlib
 import hmac
 
@@ -13,8 +12,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from approdo.core import rows
 
 TOKEN_KEYWORD = "apd"
 
@@ -43,21 +40,16 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(user=user)
 
     def matching(self, raw: str) -> "ApiToken | None":
-        """The active token whose prefix and secret match `raw`, with its user; else None.
-        Every API request asks: the statement is written once (core.rows)."""
+        """The active token whose prefix and secret match `raw`, with its user; else None."""
         parts = split_token(raw)
         if parts is None:
             return None
         prefix, secret = parts
-        sql, columns = _token_lookup()
-        found = rows.one(sql, [prefix], *columns)
-        if found is None:
+        try:
+            token = self.active().select_related("user").get(prefix=prefix)
+        except self.model.DoesNotExist:
             return None
-        token, user = found
-        ApiToken.user.field.set_cached_value(token, user)
-        if not token.is_active or not token.has_secret(secret):
-            return None
-        return token
+        return token if token.has_secret(secret) else None
 
 
 class ApiToken(models.Model):
@@ -127,15 +119,3 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.window_start}: {self.count}"
-
-
-@functools.cache
-def _token_lookup() -> tuple[str, tuple[rows.Columns, rows.Columns]]:
-    """SELECT a token and its user by prefix (built at first use: the user model is
-    resolved by then)."""
-    token, user = rows.Columns(ApiToken, "t"), rows.Columns(ApiToken.user.field.related_model, "u")
-    sql = (
-        f"SELECT {token.sql}, {user.sql} FROM {rows.table(ApiToken)} t "  # noqa: S608 - names
-        f"JOIN {rows.table(user.model)} u ON u.id = t.user_id WHERE t.prefix = %s"
-    )
-    return sql, (token, user)

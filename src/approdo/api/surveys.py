@@ -4,6 +4,7 @@ instance_id) and the coordinators' exports of a campaign's responses."""
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -19,7 +20,6 @@ from rest_framework.response import Response
 
 from approdo.api import params as api_params
 from approdo.api.errors import PROBLEM_CONTENT_TYPE, problem
-from approdo.core import rows
 from approdo.core.decorators import public
 from approdo.organizations import permissions
 from approdo.reports.actions import request_export
@@ -28,11 +28,10 @@ from approdo.surveys import actions
 from approdo.surveys.exports import SurveyResponses
 from approdo.surveys.models import Campaign, QuestionnaireVersion, SurveyResponse
 
-# The XForm text is not needed here, and the schema (tens of kB of JSON) is read once per
-# version and process: a version never changes, a new upload makes a new version.
-CAMPAIGN = rows.Columns(Campaign, "c")
-VERSION = rows.Columns(QuestionnaireVersion, "v", defer=("xform", "schema"))
-_SCHEMAS: dict[int, dict] = {}
+# The XForm text is not needed here, and the schema (tens of kB of JSON) comes from the cache:
+# a version never changes, a new upload makes a new version.
+CAMPAIGNS = Campaign.objects.select_related("version").defer("version__xform", "version__schema")
+SCHEMA_SECONDS = 24 * 3600  # the entries of versions no longer answered expire
 SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="Campaign code.")
 
 
@@ -184,26 +183,18 @@ def problem_reply(request, code: int, detail: str, **extra) -> Response:
 
 
 def _campaign(slug: str) -> Campaign:
-    """The campaign with its version, the version's schema from the per-process cache."""
-    found = rows.one(  # every submission asks: written once (core.rows)
-        f"SELECT {CAMPAIGN.sql}, {VERSION.sql} FROM {rows.table(Campaign)} c "  # noqa: S608
-        f"JOIN {rows.table(QuestionnaireVersion)} v ON v.id = c.version_id WHERE c.slug = %s",
-        [slug],
-        CAMPAIGN,
-        VERSION,
-    )
-    if found is None:
-        raise Http404
-    campaign, version = found
-    Campaign.version.field.set_cached_value(campaign, version)
-    schema = _SCHEMAS.get(version.pk)
-    if schema is None:
-        schema = QuestionnaireVersion.objects.values_list("schema", flat=True).get(pk=version.pk)
-        if len(_SCHEMAS) >= 100:
-            _SCHEMAS.clear()
-        _SCHEMAS[version.pk] = schema
-    version.schema = schema  # shared: read-only (the evaluator never changes it)
+    """The campaign with its version, the version's schema from the cache."""
+    campaign = get_object_or_404(CAMPAIGNS, slug=slug)
+    version = campaign.version
+    # Keyed by the upload time too: a database that reuses a deleted version's key (SQLite)
+    # cannot be served the schema of the version that had it.
+    key = f"surveys:schema:{version.pk}:{version.created_at.timestamp()}"
+    version.schema = cache.get_or_set(key, lambda: _stored_schema(version.pk), SCHEMA_SECONDS)
     return campaign
+
+
+def _stored_schema(version_id: int) -> dict:
+    return QuestionnaireVersion.objects.values_list("schema", flat=True).get(pk=version_id)
 
 
 def _visible_campaign(request, slug: str) -> Campaign:

@@ -14,7 +14,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from approdo.core import rows
 from approdo.core.models import HistoryEntry
 
 
@@ -42,7 +41,7 @@ def record_history(
     changes: dict | None = None,
     note: str = "",
 ) -> HistoryEntry:
-    entry = HistoryEntry(
+    return HistoryEntry.objects.create(
         target=obj,
         object_repr=str(obj)[:300],
         action=action,
@@ -50,7 +49,6 @@ def record_history(
         note=note,
         actor=by if by is not None and by.is_authenticated else None,
     )
-    return rows.insert(entry)  # written on every change of every record
 
 
 # Readable history -------------------------------------------------------------------------

@@ -6,7 +6,6 @@ these functions many times costs one query.
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -93,31 +92,16 @@ def organization_ids_of(user, roles: set[str] | frozenset[str] | None = None) ->
 def organization_of_member(
     user, organization_id: int, roles: set[str] | frozenset[str]
 ) -> Organization | None:
-    """The organisation `organization_id` when the user holds one of `roles` in it, else None.
-    One statement, written once (core.rows): every API submission asks."""
-    from approdo.core import rows
-    from approdo.organizations.models import Membership, Organization
-
-    if user is None or not user.is_authenticated or not roles:
-        return None
-    columns = _organization_columns()
-    marks = ", ".join(["%s"] * len(roles))
-    found = rows.one(
-        f"SELECT {columns.sql} FROM {rows.table(Organization)} o WHERE o.id = %s "  # noqa: S608
-        f"AND EXISTS (SELECT 1 FROM {rows.table(Membership)} m WHERE m.organization_id = o.id "
-        f"AND m.user_id = %s AND m.role IN ({marks}))",
-        [organization_id, user.pk, *sorted(roles)],
-        columns,
-    )
-    return found[0] if found else None
-
-
-@functools.cache
-def _organization_columns():
-    from approdo.core import rows
+    """The organisation `organization_id` when the user holds one of `roles` in it, else None."""
     from approdo.organizations.models import Organization
 
-    return rows.Columns(Organization, "o")
+    if user is None or not user.is_authenticated:
+        return None
+    member_of = Organization.objects.filter(memberships__user=user, memberships__role__in=roles)
+    try:
+        return member_of.get(pk=organization_id)
+    except Organization.DoesNotExist:
+        return None
 
 
 def organizations_of(user, roles: set[str] | frozenset[str] | None = None) -> QuerySet:

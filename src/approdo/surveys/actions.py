@@ -5,14 +5,14 @@ import uuid
 from datetime import timedelta
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from approdo.core import rows
 from approdo.core.history import diff, record_history, snapshot
 from approdo.surveys import answers as answer_cleaning
 from approdo.surveys import signals
@@ -319,15 +319,10 @@ def submit_response(
     SubmissionConflict. A draft or a response sent back for changes with that id is
     submitted. Refused (CampaignClosed, OutsideAudience, AlreadyResponded) when the campaign
     does not accept the organisation's answers; AnswersInvalid carries one message per
-    question. Non-relevant answers are dropped. For members of the organisation.
+    question. Non-relevant answers are dropped. Each submission e-mails its receipt to `by`
+    once committed; a resend does not. For members of the organisation.
     """
     instance_id = uuid.UUID(str(instance_id))
-    try:
-        with transaction.atomic():
-            return _submit_new(campaign, organization, instance_id, answers, by, today), True
-    except (IntegrityError, SurveyError):
-        pass  # the id is taken (a resend, or the same id at the same moment), or refused:
-        # the full path below reads what is stored and answers accordingly
     for _attempt in range(2):
         try:
             with transaction.atomic():
@@ -339,34 +334,11 @@ def submit_response(
     raise SubmissionConflict(gettext("The submission could not be stored; try again."))
 
 
-def _submit_new(campaign, organization, instance_id, answers, by, today) -> SurveyResponse:
-    """The usual case, an id not seen before, without reading first: an id already stored
-    fails the insert on its unique constraint."""
-    _check_can_answer(campaign, organization)
-    cleaned = _validated(campaign.version.schema, answers, today, instance_id)
-    _check_one_per_organization(campaign, organization, instance_id)
-    return _create_submitted(campaign, campaign.version, organization, instance_id, cleaned, by)
-
-
-def _create_submitted(campaign, version, organization, instance_id, cleaned, by):
-    response = SurveyResponse(
-        campaign=campaign,
-        version=version,
-        organization=organization,
-        instance_id=instance_id,
-        status=SurveyResponse.Status.SUBMITTED,
-        answers=cleaned,
-        created_by=by if by is not None and by.is_authenticated else None,
-        submitted_at=timezone.now(),
-    )
-    rows.insert(response)  # the API's submissions: no insert compiled every time
-    record_history(response, by=by, action="submitted", changes={"status": [None, "submitted"]})
-    signals.response_submitted.send(sender=SurveyResponse, response=response, by=by)
-    return response
-
-
 def _submit(campaign, organization, instance_id, answers, by, today):
-    existing = SurveyResponse.objects.select_for_update().filter(instance_id=instance_id).first()
+    try:
+        existing = SurveyResponse.objects.select_for_update().get(instance_id=instance_id)
+    except SurveyResponse.DoesNotExist:
+        existing = None
     version = campaign.version
     if existing is not None:
         if existing.campaign_id != campaign.pk or existing.organization_id != organization.pk:
@@ -389,13 +361,39 @@ def _submit(campaign, organization, instance_id, answers, by, today):
         existing.revision += 1
         existing.move_to(SurveyResponse.Status.SUBMITTED)
         existing.save(update_fields=["answers", "revision", "status", "submitted_at", "updated_at"])
-        record_history(
-            existing, by=by, action="submitted", changes={"status": [old_status, "submitted"]}
-        )
-        signals.response_submitted.send(sender=SurveyResponse, response=existing, by=by)
+        _submitted(existing, by=by, old_status=old_status)
         return existing, False
     _check_one_per_organization(campaign, organization, instance_id)
-    return _create_submitted(campaign, version, organization, instance_id, cleaned, by), True
+    response = SurveyResponse.objects.create(
+        campaign=campaign,
+        version=version,
+        organization=organization,
+        instance_id=instance_id,
+        status=SurveyResponse.Status.SUBMITTED,
+        answers=cleaned,
+        created_by=by if by is not None and by.is_authenticated else None,
+        submitted_at=timezone.now(),
+    )
+    _submitted(response, by=by, old_status=None)
+    return response, True
+
+
+def _submitted(response: SurveyResponse, *, by, old_status: str | None) -> None:
+    """What follows every submission: the history, the signal to the apps above, and the
+    receipt e-mailed to whoever submitted, in the language they submitted in."""
+    from approdo.surveys.tasks import send_receipt
+
+    record_history(
+        response, by=by, action="submitted", changes={"status": [old_status, "submitted"]}
+    )
+    signals.response_submitted.send(sender=SurveyResponse, response=response, by=by)
+    if by is not None and by.is_authenticated:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        # Robust: the submission is committed by then, and a receipt that could not be queued
+        # (logged) must not turn it into an error for whoever sent it.
+        transaction.on_commit(
+            lambda: send_receipt.enqueue(response.pk, by.pk, language), robust=True
+        )
 
 
 def _validated(

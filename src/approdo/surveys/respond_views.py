@@ -1,14 +1,10 @@
 """Pages where an organisation fills in a questionnaire, submits it and gets its receipt."""
 
-from functools import partial
-
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -103,8 +99,6 @@ def response_submit(request, instance_id):
     submitted = form.submit(by=request.user)
     if submitted is None:
         return _render_form(request, form)
-    send = partial(receipts.send_receipt, submitted.pk, request.user.pk, translation.get_language())
-    transaction.on_commit(send)
     messages.success(request, _("The questionnaire has been submitted."))
     return HttpResponseClientRedirect(receipt) if request.htmx else redirect(receipt)
 

@@ -1,16 +1,19 @@
-"""Background work of survey campaigns: e-mails to organisations. Tasks take ids."""
+"""Background work of survey campaigns: e-mails to organisations and receipts. Tasks take ids."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives, send_mail
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django_tasks import task
 
 from approdo.organizations import permissions
 from approdo.organizations.models import Membership, Organization
 from approdo.surveys.models import Campaign, SurveyResponse
+from approdo.surveys.receipts import receipt_context, receipt_pdf
 
 
 def recipients_of(organization_ids: list[int]) -> dict[int, list[str]]:
@@ -101,3 +104,31 @@ def notify_review(response_id: int, status: str, note: str = "") -> None:
         ),
     }
     _send("review", context, to)
+
+
+@task()
+def send_receipt(response_id: int, user_id: int, language: str) -> None:
+    """E-mail the receipt of a submission, with the PDF copy attached, to the user who
+    submitted, in `language`."""
+    response = SurveyResponse.objects.select_related("campaign", "organization", "version").get(
+        pk=response_id
+    )
+    user = get_user_model().objects.get(pk=user_id)
+    with translation.override(language):
+        context = receipt_context(response, language)
+        context["url"] = site_link(
+            "surveys:response-receipt", "/questionari/", instance_id=response.instance_id
+        )
+        subject = gettext("Receipt: %(campaign)s") % {"campaign": response.campaign.title}
+        message = EmailMultiAlternatives(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+            body=render_to_string("surveys/respond/receipt_email.txt", context),
+            to=[user.email],
+        )
+        message.attach_alternative(
+            render_to_string("surveys/respond/receipt_email.html", context), "text/html"
+        )
+        pdf = receipt_pdf(response, language)
+        if pdf:
+            message.attach(f"ricevuta-{response.instance_id}.pdf", pdf, "application/pdf")
+        message.send()

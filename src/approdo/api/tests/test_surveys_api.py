@@ -4,6 +4,7 @@ import io
 import uuid
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -11,7 +12,7 @@ from openpyxl import load_workbook
 from approdo.api.tests.conftest import bearer
 from approdo.reports.models import Export
 from approdo.surveys import actions
-from approdo.surveys.models import SurveyResponse
+from approdo.surveys.models import QuestionnaireVersion, SurveyResponse
 from approdo.surveys.tests.conftest import md_form, upload
 
 FORM = md_form(
@@ -137,6 +138,41 @@ def test_submission_creates_then_the_same_payload_answers_200(client, campaign, 
     assert again.status_code == 200
     assert again.json() == data
     assert SurveyResponse.objects.count() == 1
+
+
+def test_submission_emails_the_receipt_with_its_pdf_once(
+    client, campaign, coop, coop_member, django_capture_on_commit_callbacks
+):
+    client.force_login(coop_member)
+    payload = body(coop)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, payload).status_code == 201
+        assert post(client, payload).status_code == 200
+
+    (message,) = mail.outbox
+    assert message.to == [coop_member.email]
+    assert message.subject.endswith("Receipt: API campaign")
+    assert payload["instance_id"] in message.body and "Sportello" in message.body
+    ((name, content, mimetype),) = message.attachments
+    assert name == f"ricevuta-{payload['instance_id']}.pdf"
+    assert mimetype == "application/pdf" and content.startswith(b"%PDF")
+
+
+def test_a_cached_schema_is_never_served_for_another_upload(client, campaign, coop_member):
+    """The schema is read through the shared cache, keyed by the version and its upload time:
+    another upload stored under the same key (SQLite reuses the keys of deleted rows) is
+    served its own schema."""
+    client.force_login(coop_member)
+    assert client.get(url("campaign-detail")).status_code == 200
+    other = {**campaign.version.schema, "title": "Another upload"}
+    QuestionnaireVersion.objects.filter(pk=campaign.version.pk).update(
+        schema=other, created_at=timezone.now() + datetime.timedelta(seconds=1)
+    )
+
+    response = client.get(url("campaign-detail"))
+
+    assert response.status_code == 200
+    assert response.json()["form"]["title"] == "Another upload"
 
 
 def test_same_instance_id_with_different_answers_is_a_conflict(client, campaign, coop, coop_member):

@@ -152,3 +152,14 @@ def test_manageable_memberships(
 def test_org_manager_cannot_manage_a_regional_role_in_their_organisation(prato_member, prato):
     seconded = make_user("distaccato@regione.toscana.it", organization=prato, role="coordinator")
     assert not Membership.objects.manageable_by(prato_member).filter(user=seconded).exists()
+
+
+def test_organization_of_member_needs_one_of_the_roles_in_that_organisation(
+    prato, prato_member, coop
+):
+    roles = {permissions.ORG_MEMBER, permissions.ORG_MANAGER}
+    assert permissions.organization_of_member(prato_member, prato.pk, roles) == prato
+    assert permissions.organization_of_member(prato_member, coop.pk, roles) is None
+    assert permissions.organization_of_member(prato_member, prato.pk, {"coordinator"}) is None
+    assert permissions.organization_of_member(prato_member, prato.pk, set()) is None
+    assert permissions.organization_of_member(AnonymousUser(), prato.pk, roles) is None

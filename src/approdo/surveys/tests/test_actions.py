@@ -2,10 +2,12 @@ import datetime
 import uuid
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from approdo.core.models import HistoryEntry
 from approdo.surveys import actions
+from approdo.surveys.expressions import evaluate_form
 from approdo.surveys.models import Campaign, QuestionnaireVersion, SurveyResponse
 from approdo.surveys.tests.conftest import MINIMAL_FORM, upload
 
@@ -117,6 +119,74 @@ def test_submitting_the_same_instance_twice_makes_one_response(campaign, prato, 
     assert again.pk == first.pk
     assert SurveyResponse.objects.count() == 1
     assert HistoryEntry.objects.for_object(first).count() == 1
+
+
+def test_submission_goes_through_save(campaign, prato, prato_member, monkeypatch):
+    """A save() override (and the save signals) see every row a submission writes."""
+    saved = []
+    for model in (SurveyResponse, HistoryEntry):
+
+        def save(self, *args, _save=model.save, **kwargs):
+            saved.append(type(self))
+            return _save(self, *args, **kwargs)
+
+        monkeypatch.setattr(model, "save", save)
+
+    actions.submit_response(
+        campaign,
+        organization=prato,
+        instance_id=uuid.uuid4(),
+        answers={"project": "Casa"},
+        by=prato_member,
+    )
+
+    assert saved == [SurveyResponse, HistoryEntry]
+
+
+def test_answers_are_evaluated_once_when_accepted_and_when_refused(campaign, prato, monkeypatch):
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return evaluate_form(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "evaluate_form", counting)
+    new = {"organization": prato, "by": None}
+
+    actions.submit_response(campaign, instance_id=uuid.uuid4(), answers={"project": "Casa"}, **new)
+    assert len(calls) == 1
+    with pytest.raises(actions.AnswersInvalid):
+        actions.submit_response(campaign, instance_id=uuid.uuid4(), answers={"people": -1}, **new)
+    assert len(calls) == 2
+
+
+def test_each_submission_emails_its_receipt_once(
+    campaign, prato, coop, prato_member, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    instance_id = uuid.uuid4()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _resend in range(2):
+            actions.submit_response(
+                campaign,
+                organization=prato,
+                instance_id=instance_id,
+                answers={"project": "Casa"},
+                by=prato_member,
+            )
+        actions.submit_response(  # by nobody (an import): no receipt
+            campaign,
+            organization=coop,
+            instance_id=uuid.uuid4(),
+            answers={"project": "B"},
+            by=None,
+        )
+
+    (message,) = mail.outbox
+    assert message.to == [prato_member.email]
+    assert message.subject.endswith("Receipt: Test campaign")
+    assert str(instance_id) in message.body
 
 
 def test_same_instance_with_different_answers_is_a_conflict(campaign, prato, prato_member):

@@ -65,17 +65,6 @@ HOSTILE_NUMBERS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _no_cached_schemas():
-    """The API keeps each version's schema per process, by primary key: test databases reuse
-    keys, so the cache is emptied around each of these tests."""
-    from approdo.api import surveys as api_surveys
-
-    api_surveys._SCHEMAS.clear()
-    yield
-    api_surveys._SCHEMAS.clear()
-
-
 @pytest.fixture
 def hostile(db, prato, coop):
     campaign = actions.import_xlsform(
