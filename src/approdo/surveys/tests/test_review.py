@@ -227,6 +227,7 @@ def test_queue_is_in_a_stable_order_with_filters_kept_in_the_url(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("surveys:review-queue"))
 
+    assert page.status_code == 200
     order = [r.pk for r in page.context["page"]]
     assert order == [responses[2].pk, responses[0].pk, responses[1].pk, responses[3].pk]
     filtered = client.get(reverse("surveys:review-queue"), {"kind": "comune", "zona": "pratese"})

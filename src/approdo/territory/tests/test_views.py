@@ -70,6 +70,7 @@ def test_unknown_areas_are_404(client, name, args):
 def test_region_page_shows_totals_asl_and_provinces(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         response = get(client, "territory:region", [])
+    assert response.status_code == 200
 
     content = response.content.decode()
     assert content.count("<h1") == 1
@@ -93,6 +94,7 @@ def test_region_page_shows_totals_asl_and_provinces(client, django_assert_max_nu
 def test_asl_page_lists_its_zone_with_figures(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         response = get(client, "territory:asl-detail", ["centro"])
+    assert response.status_code == 200
 
     content = response.content.decode()
     assert "Società della Salute Area Pratese" in content
@@ -110,6 +112,7 @@ def test_asl_page_lists_its_zone_with_figures(client, django_assert_max_num_quer
 def test_zona_page_lists_its_comuni_and_provinces(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         response = get(client, "territory:zona-detail", ["empolese-valdarno-inferiore"])
+    assert response.status_code == 200
 
     content = response.content.decode()
     assert "Società della Salute Empolese Valdarno Valdelsa" in content
@@ -132,6 +135,7 @@ def test_comune_page_shows_province_zona_asl_sds_and_population(
 
     with django_assert_max_num_queries(5):
         response = get(client, "territory:comune-detail", ["100005"])
+    assert response.status_code == 200
 
     content = response.content.decode()
     assert "193.568" in content
@@ -168,6 +172,7 @@ def test_comune_page_shows_the_zona_history(client):
 def test_province_page_lists_comuni_with_their_zona(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         response = get(client, "territory:province-detail", ["pi"])
+    assert response.status_code == 200
 
     content = response.content.decode()
     assert "Prefettura - UTG di Pisa" in content
