@@ -198,8 +198,7 @@ class ListField(forms.Field):
 
 
 class CodeListField(ListField):
-    """Codes separated by ";", each one of `known` (set by the form from reference data
-    read once for the file)."""
+    """Codes separated by ";", each one of `known` (see RowForm.shared_fields)."""
 
     default_error_messages = {"unknown": _("unknown code “%(value)s”")}
 
@@ -253,23 +252,18 @@ class SharedFields(dict):
 
 
 class RowForm(forms.Form):
-    """The validator of one row: fields named after the file's columns. `known` gives the
-    fields that check values against reference data (CodeListField, ZoneField, ...) what
-    they accept, by column: read once for the file, not once a row. The rows of a file share
-    their fields (`fields`, from `shared_fields()`)."""
+    """The validator of one row: fields named after the file's columns. The forms of a file's
+    rows share their fields (`fields`, from `shared_fields()`)."""
 
-    def __init__(
-        self,
-        data: dict[str, str],
-        *,
-        known: dict | None = None,
-        fields: SharedFields | None = None,
-    ):
-        self.base_fields = fields if fields is not None else self.shared_fields(known or {})
+    def __init__(self, data: dict[str, str], *, fields: SharedFields | None = None):
+        self.base_fields = fields if fields is not None else self.shared_fields({})
         super().__init__(data)
 
     @classmethod
     def shared_fields(cls, known: dict) -> SharedFields:
+        """The fields of every row of a file; `known` gives those that check values against
+        reference data (CodeListField, ZoneField, ...) what they accept, by column: read once
+        for the file, not once a row."""
         fields = SharedFields(copy.deepcopy(cls.base_fields))
         for column, values in known.items():
             fields[column].known = values
