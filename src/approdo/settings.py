@@ -139,7 +139,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "approdo.api.middleware.RateLimitMiddleware",  # before 2FA: its 403s get the headers too
+    "approdo.api.middleware.ApiResponseMiddleware",  # before 2FA: its 403s get the headers too
     "approdo.api.middleware.RequestGuardMiddleware",
     "approdo.organizations.middleware.RequireTwoFactorMiddleware",
 ]
@@ -334,6 +334,14 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "approdo.api.errors.problem_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Per client (user, else address), counted in the default cache: api.throttling.
+    "DEFAULT_THROTTLE_CLASSES": ["approdo.api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api": "{}/{}s".format(
+            env_int("APPRODO_API_RATE_LIMIT", 1000),  # requests per window
+            env_int("APPRODO_API_RATE_WINDOW", 3600),  # seconds
+        )
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Approdo API",
@@ -350,8 +358,6 @@ SPECTACULAR_SETTINGS = {
         "approdo.api.schema.add_api_conventions",
     ],
 }
-APPRODO_API_RATE_LIMIT = env_int("APPRODO_API_RATE_LIMIT", 1000)  # requests per window
-APPRODO_API_RATE_WINDOW = env_int("APPRODO_API_RATE_WINDOW", 3600)  # seconds
 
 # Site facts shown in the shell.
 APPRODO_SITE_NAME = env_str("APPRODO_SITE_NAME", "Approdo")
@@ -411,8 +417,6 @@ if APPRODO_BEHIND_PROXY:
 APPRODO_TRUSTED_PROXIES = env_int("APPRODO_TRUSTED_PROXIES", 1 if APPRODO_BEHIND_PROXY else 0)
 if APPRODO_TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured("APPRODO_TRUSTED_PROXIES cannot be negative.")
-# DRF's own throttles (if any view uses one) count the same client as core.client.
-REST_FRAMEWORK["NUM_PROXIES"] = APPRODO_TRUSTED_PROXIES
 
 LOGGING = {
     "version": 1,

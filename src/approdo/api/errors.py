@@ -1,7 +1,8 @@
 """Every API error as an RFC 9457 problem (`application/problem+json`).
 
-`problem_exception_handler` is DRF's EXCEPTION_HANDLER; the rate-limit middleware uses
-`problem_response` for the errors Django answers itself (unknown URL, server error, 429).
+`problem_exception_handler` is DRF's EXCEPTION_HANDLER (a throttled request gets a 429 with
+Retry-After); the API middleware uses `problem_response` for the errors Django answers itself
+(unknown URL, server error).
 Invalid input is a 422 with one entry per invalid field in `errors`. `bad_request` is the
 site's handler400: a problem under /api/, a page elsewhere, and 413 for a body too large.
 """
@@ -147,6 +148,11 @@ def problem_exception_handler(exc: Exception, context: dict) -> Any:
             request=request,
             errors=flatten_errors(exc.detail),
         )
+    elif isinstance(exc, exceptions.Throttled):
+        detail = gettext("Too many requests: try again in %(seconds)d seconds.") % {
+            "seconds": exc.wait or 1
+        }
+        response.data = problem(response.status_code, detail, request=request)
     else:
         data = response.data
         detail = data.get("detail", "") if isinstance(data, dict) else " ".join(map(str, data))

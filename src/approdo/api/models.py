@@ -100,22 +100,3 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return not self.is_revoked and not self.is_expired
-
-
-class RateCounter(models.Model):
-    """Requests of one client in one rate-limit window, shared by every application process.
-
-    A table of its own rather than the cache: one upsert counts a request, where the database
-    cache needs several queries for the same."""
-
-    key = models.CharField(max_length=200)
-    window_start = models.BigIntegerField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window_start"], name="ratecounter_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key}@{self.window_start}: {self.count}"

@@ -6,22 +6,21 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
-from approdo.api.middleware import UNTHROTTLED_PATHS
-
 PROBLEM = "application/problem+json"
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 RATE_LIMIT_HEADERS = {
     "X-RateLimit-Limit": {
-        "description": "Requests allowed in the current window.",
+        "description": "Requests allowed in any window of the set length.",
         "schema": {"type": "integer", "minimum": 0},
     },
     "X-RateLimit-Remaining": {
-        "description": "Requests left in the current window.",
+        "description": "Requests left in the window ending now.",
         "schema": {"type": "integer", "minimum": 0},
     },
     "X-RateLimit-Reset": {
-        "description": "Seconds until the current window resets.",
+        "description": "Seconds until the oldest request counted in the window stops "
+        "counting, so that one more is allowed.",
         "schema": {"type": "integer", "minimum": 0},
     },
 }
@@ -134,17 +133,24 @@ def _add_problem_responses(operation: dict[str, Any], *, throttled: bool = True)
 
 
 def add_api_conventions(result: dict[str, Any], generator, request, public, **kwargs) -> dict:
-    """Declare the rate-limit headers on every response of every operation, the problem
-    responses every operation may give (401/403 when authenticated, 422 with input, 400 and
-    413 with a body, 404 with a path parameter, 429), and the problem body of error responses
-    declared without one."""
+    """Declare the rate-limit headers on every response of every operation whose view is
+    throttled (all but the status endpoint), the problem responses every operation may give
+    (401/403 when authenticated, 422 with input, 400 and 413 with a body, 404 with a path
+    parameter, 429 when throttled), and the problem body of error responses declared without
+    one."""
     components = result.setdefault("components", {})
     for section, entries in _components().items():
         components.setdefault(section, {}).update(entries)
+    unthrottled = {
+        (path, method.lower())
+        for path, _regex, method, callback in generator.endpoints
+        if not callback.cls.throttle_classes
+    }
     for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
             if method in METHODS:
-                _add_problem_responses(operation, throttled=path not in UNTHROTTLED_PATHS)
+                throttled = (path, method) not in unthrottled
+                _add_problem_responses(operation, throttled=throttled)
     return result
 
 

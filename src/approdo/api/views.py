@@ -20,6 +20,7 @@ from rest_framework.decorators import (
     authentication_classes,
     permission_classes,
     renderer_classes,
+    throttle_classes,
 )
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -79,6 +80,7 @@ def worker_report() -> dict:
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([AllowAny])
+@throttle_classes([])  # health checks poll it every few seconds
 @renderer_classes([ProblemJSONRenderer, JSONRenderer])
 def status(request):
     if database_is_reachable():

@@ -1,9 +1,10 @@
 import pytest
+from django.core.cache import cache
 from django.db import DatabaseError
 
-from approdo.api import middleware
 from approdo.api.actions import create_token
 from approdo.api.tests.conftest import bearer
+from approdo.api.throttling import ApiRateThrottle
 from approdo.organizations.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -15,8 +16,10 @@ ANON = "/api/v1/territory/zones"
 
 @pytest.fixture
 def small_limit(settings):
-    settings.APPRODO_API_RATE_LIMIT = 3
-    settings.APPRODO_API_RATE_WINDOW = 3600
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "3/3600s"},
+    }
     return 3
 
 
@@ -93,11 +96,43 @@ def test_behind_the_proxy_the_address_it_appended_is_counted(client, settings, s
     assert other.status_code == 200
 
 
-def test_a_counting_failure_does_not_stop_the_api(client, monkeypatch):
-    def broken(*args, **kwargs):
-        raise DatabaseError("counter table unavailable")
+def test_without_a_proxy_a_forwarded_address_does_not_make_a_new_client(client, small_limit):
+    """The address is core.client's, not DRF's own reading of X-Forwarded-For."""
+    for n in range(small_limit):
+        client.get(ANON, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
 
-    monkeypatch.setattr(middleware, "hit", broken)
+    assert client.get(ANON, HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 429
+
+
+def test_the_count_lives_in_the_shared_cache(client, small_limit):
+    for _ in range(small_limit):
+        client.get(ANON)
+    assert client.get(ANON).status_code == 429
+
+    cache.clear()  # what every process reads: emptied, every count starts again
+
+    assert client.get(ANON)["X-RateLimit-Remaining"] == "2"
+
+
+def test_a_request_refused_before_the_throttle_shows_the_figures_without_counting(client):
+    client.get(ANON)
+
+    refused = client.get("/api/v1/me")  # no credentials: 401 before the throttle runs
+
+    assert refused.status_code == 401
+    assert refused["X-RateLimit-Remaining"] == "999"
+    assert client.get(ANON)["X-RateLimit-Remaining"] == "998"
+
+
+class BrokenCache:
+    def get(self, *args, **kwargs):
+        raise DatabaseError("cache table unavailable")
+
+    set = get
+
+
+def test_a_counting_failure_does_not_stop_the_api(client, monkeypatch):
+    monkeypatch.setattr(ApiRateThrottle, "cache", BrokenCache())
 
     response = client.get(ANON)
 

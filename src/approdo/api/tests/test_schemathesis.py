@@ -58,7 +58,10 @@ def world(settings, tmp_path, prato, coop, coop_member, anci_coordinator):
     """Objects the generated requests can find: a campaign the member's organisation is
     invited to, a call with public statistics, a published practice, the territory."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.APPRODO_API_RATE_LIMIT = 100_000
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "100000/h"},
+    }
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]  # Schemathesis's WSGI host
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     campaign = survey_actions.import_xlsform(

@@ -150,7 +150,7 @@ def test_password_reset_limit_is_per_client(client, settings, one_proxy):
 
 @pytest.mark.django_db
 def test_api_limit_is_per_client_behind_the_proxy(client, settings, one_proxy):
-    settings.APPRODO_API_RATE_LIMIT = 2
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "2/h"}}
     url = reverse("api:territory-zones")
 
     def get(forwarded: str) -> int:
