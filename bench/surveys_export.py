@@ -7,12 +7,14 @@ and measure the XLSX export's peak memory (target under 300 MB).
 The responses are generated once with bulk_create (campaign `bench-export-<N>`) and reused by
 later runs. Each export runs in a fresh child process, so its peak resident memory
 (getrusage maxrss) is the export's own. Its CPU time is printed beside the wall time, which
-grows when other work shares the cores. With --tracemalloc, Python's allocation peak is
-printed too (it slows the run).
+grows when other work shares the cores, and so is the CPU time Python's cycle collector
+took (gc.callbacks). With --tracemalloc, Python's allocation peak is printed too (it slows the
+run).
 """
 
 import argparse
 import datetime
+import gc
 import io
 import os
 import random
@@ -114,12 +116,29 @@ def generate(slug: str, total: int, questions: int) -> Campaign:
     return campaign
 
 
+class CollectorClock:
+    """The collections of Python's cycle collector and the CPU time they took (process time:
+    other work on the cores does not count)."""
+
+    def __init__(self) -> None:
+        self.collections, self.seconds, self._started = 0, 0.0, 0.0
+        gc.callbacks.append(self)
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.collections += 1
+            self.seconds += time.process_time() - self._started
+
+
 def export(slug: str, fmt: str, trace: bool) -> None:
     """Child process: one export to a temporary file; prints its figures."""
     if trace:
         import tracemalloc
 
         tracemalloc.start()
+    collector = CollectorClock()
     dataset = get_dataset("survey_responses")
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
@@ -131,6 +150,7 @@ def export(slug: str, fmt: str, trace: bool) -> None:
     cpu = usage.ru_utime + usage.ru_stime  # this process only (not PostgreSQL's)
     line = f"{fmt:5} {rows} rows  {elapsed:6.1f} s  {size / 1e6:6.1f} MB file"
     line += f"  cpu {cpu:.1f} s  maxrss {maxrss_mb:.0f} MB"
+    line += f"  gc {collector.collections} collections, cpu {collector.seconds:.1f} s"
     if trace:
         line += f"  tracemalloc peak {tracemalloc.get_traced_memory()[1] / 1e6:.0f} MB"
     print(line, flush=True)

@@ -4,7 +4,6 @@ A reviewer's total is the sum over criteria of score x weight; an application's 
 mean of the totals its reviewers sent. Only sent scores count.
 """
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,9 +13,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from approdo.funding import permissions
 from approdo.funding.models import Call, Project, Score
-from approdo.reports.datasets import Sheet
-from approdo.reports.writers import write_xlsx
+from approdo.reports.datasets import Dataset, DatasetError, Sheet
 
 CENT = Decimal("0.01")
 
@@ -106,10 +105,34 @@ def ranking_sheet(call: Call) -> Sheet:
     return Sheet(title=gettext("Ranking"), headers=headers, rows=data, expected=len(data))
 
 
-def ranking_xlsx(call: Call) -> bytes:
-    out = io.BytesIO()
-    write_xlsx([ranking_sheet(call)], out)
-    return out.getvalue()
+class Ranking(Dataset):
+    """ "ranking": a call's graduatoria (parameter `call`, its slug), for those who read every
+    application's review totals."""
+
+    title = "ranking"
+
+    def clean_params(self, params: dict) -> dict:
+        slug = str(params.get("call", ""))
+        if not Call.objects.filter(slug=slug).exists():
+            raise DatasetError(gettext("Unknown call “%(slug)s”.") % {"slug": slug})
+        return {"call": slug}
+
+    def can_export(self, user, params: dict) -> bool:
+        return (
+            permissions.can_read_all(user)
+            and Call.objects.visible_to(user).filter(slug=params["call"]).exists()
+        )
+
+    def filename(self, params: dict) -> str:
+        return f"graduatoria-{params['call']}"
+
+    def sheets(self, params: dict) -> list[Sheet]:
+        return [ranking_sheet(Call.objects.get(slug=params["call"]))]
+
+
+def datasets() -> dict[str, Dataset]:
+    """The funding datasets, by name (declared in FundingConfig)."""
+    return {"ranking": Ranking()}
 
 
 def ranking_pdf(call: Call) -> bytes | None:

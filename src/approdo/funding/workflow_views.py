@@ -38,6 +38,7 @@ from approdo.funding.models import (
     ReviewAssignment,
 )
 from approdo.organizations.models import Organization
+from approdo.reports.downloads import Download
 from approdo.reports.tables import ImportFileError
 from approdo.surveys import actions as survey_actions
 
@@ -510,14 +511,10 @@ def ranking_view(request, slug):
 
 @require_safe
 def ranking_xlsx(request, slug):
+    """The "ranking" dataset (ranking.Ranking) of the call."""
     _require(permissions.can_read_all(request.user))
     call = _call(request, slug)
-    response = HttpResponse(
-        ranking.ranking_xlsx(call),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="graduatoria-{call.slug}.xlsx"'
-    return response
+    return Download.prepare(request.user, "ranking", {"call": call.slug}).response("xlsx")
 
 
 @require_safe

@@ -6,6 +6,7 @@ from approdo.core.registry import MenuGroup
 
 class GovernanceConfig(AppConfig):
     name = "approdo.governance"
+    datasets = "approdo.governance.meetings.datasets"
     demo = "approdo.governance.demo.create_demo_data"
     demo_order = 70
     menu = "approdo.governance.navigation.menu"

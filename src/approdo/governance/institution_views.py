@@ -37,6 +37,7 @@ from approdo.governance.forms_institutions import (
     SeedForm,
 )
 from approdo.governance.models import FollowUpAction, Meeting, MeetingAttachment, PipelineEntry
+from approdo.reports.downloads import Download
 from approdo.territory.models import Comune
 
 BOARD_CARDS_PER_STATUS = 60
@@ -501,16 +502,10 @@ def action_done(request, pk):
 
 @require_safe
 def meeting_export(request):
+    """The "meetings" dataset (meetings.Meetings), filtered as the list is."""
     _require(permissions.can_see_meetings(request.user))
-    _form, meetings = _filtered_meetings(request)
-    content = meeting_logic.export_xlsx(meetings.order_by("starts_at", "pk"))
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="incontri-{stamp}.xlsx"'
-    return response
+    params = {**request.GET.dict(), "user": request.user.pk}
+    return Download.prepare(request.user, "meetings", params).response("xlsx")
 
 
 def feed_settings(request):

@@ -1,17 +1,18 @@
-"""Meetings with institutions: filtering, the month grid, the XLSX export (changes are
+"""Meetings with institutions: filtering, the month grid, the export dataset (changes are
 recorded by governance/actions.py)."""
 
 import calendar as calendar_module
 import datetime
-import io
+from collections.abc import Iterator
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from approdo.governance.models import Meeting
-from approdo.reports.writers import xml_cell
+from approdo.governance import permissions
+from approdo.governance.models import FollowUpAction, Meeting
+from approdo.reports.datasets import Dataset, DatasetError, Sheet
 from approdo.territory.models import ComuneZona, Zona
 
 
@@ -72,94 +73,128 @@ def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def export_xlsx(meetings) -> bytes:
-    """Meetings and their follow-up actions as a workbook of two sheets; minutes are left out
-    (they never leave the meeting page), every text cell guarded against formulas."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Meetings"))
-    sheet.append(
-        [
-            xml_cell(h)
-            for h in [
-                _("Id"),
-                _("Type"),
-                _("Title"),
-                _("Starts at"),
-                _("Ends at"),
-                _("Mode"),
-                _("Place"),
-                _("Territories"),
-                _("Participating organisations"),
-                _("Participants"),
-                _("Agenda"),
-                _("Decisions"),
-            ]
+FILTERS = ("type", "asl", "zona", "date_from", "date_to")
+
+
+class Meetings(Dataset):
+    """ "meetings": meetings with institutions and their follow-up actions, two sheets, as the
+    meetings list filters them (its parameters: type, asl, zona, date_from, date_to; a filter
+    that is not valid filters nothing, as on the list). Minutes are left out: they never leave
+    the meeting page. The rows are those user `user` sees, and only that user may export
+    them."""
+
+    title = "meetings"
+
+    def clean_params(self, params: dict) -> dict:
+        try:
+            user = int(params["user"])
+        except (KeyError, TypeError, ValueError):
+            raise DatasetError(_("Say whose meetings to export.")) from None
+        form = _filter_form(params)
+        chosen = {name: form.data[name] for name in FILTERS if form.data.get(name)}
+        return {"user": user, **(chosen if form.is_valid() else {})}
+
+    def can_export(self, user, params: dict) -> bool:
+        return user.pk == params["user"] and permissions.can_see_meetings(user)
+
+    def filename(self, params: dict) -> str:
+        return f"incontri-{timezone.localdate().isoformat()}"
+
+    def sheets(self, params: dict) -> list[Sheet]:
+        user = get_user_model().objects.get(pk=params["user"])
+        form = _filter_form(params)
+        form.is_valid()  # checked by clean_params
+        meetings = filter_meetings(permissions.meetings_visible_to(user), **form.cleaned_data)
+        meetings = meetings.order_by("starts_at", "pk")
+        actions = FollowUpAction.objects.filter(meeting__in=meetings.values("pk"))
+        actions = actions.select_related("meeting", "owner").order_by(
+            "meeting__starts_at", "meeting__pk", "due_date", "pk"
+        )
+        return [
+            Sheet(
+                title=_("Meetings"),
+                headers=[
+                    _("Id"),
+                    _("Type"),
+                    _("Title"),
+                    _("Starts at"),
+                    _("Ends at"),
+                    _("Mode"),
+                    _("Place"),
+                    _("Territories"),
+                    _("Participating organisations"),
+                    _("Participants"),
+                    _("Agenda"),
+                    _("Decisions"),
+                ],
+                rows=_meeting_rows(meetings),
+                expected=meetings.count(),
+            ),
+            Sheet(
+                title=_("Follow-up actions"),
+                headers=[
+                    _("Meeting id"),
+                    _("Meeting"),
+                    _("Action"),
+                    _("Owner"),
+                    _("Due date"),
+                    _("Status"),
+                    _("Overdue"),
+                    _("Completed at"),
+                ],
+                rows=(_action_row(action) for action in actions.iterator(chunk_size=500)),
+                expected=actions.count(),
+            ),
         ]
-    )
-    actions_sheet = workbook.create_sheet(_("Follow-up actions"))
-    actions_sheet.append(
-        [
-            xml_cell(h)
-            for h in [
-                _("Meeting id"),
-                _("Meeting"),
-                _("Action"),
-                _("Owner"),
-                _("Due date"),
-                _("Status"),
-                _("Overdue"),
-                _("Completed at"),
-            ]
-        ]
-    )
-    meetings = meetings.prefetch_related(
-        "asls", "zone", "provinces", "comuni", "organizations", "actions__owner"
-    )
-    for meeting in meetings:
+
+
+def _filter_form(params: dict):
+    from approdo.governance.forms_institutions import MeetingFilterForm
+
+    return MeetingFilterForm({name: params.get(name, "") for name in FILTERS})
+
+
+def _meeting_rows(meetings) -> Iterator[list]:
+    meetings = meetings.prefetch_related("asls", "zone", "provinces", "comuni", "organizations")
+    for meeting in meetings.iterator(chunk_size=500):
         territories = [
             *meeting.asls.all(),
             *meeting.zone.all(),
             *meeting.provinces.all(),
             *meeting.comuni.all(),
         ]
-        sheet.append(
-            [
-                xml_cell(value)
-                for value in [
-                    meeting.pk,
-                    meeting.get_type_display(),
-                    meeting.title,
-                    _local(meeting.starts_at),
-                    _local(meeting.ends_at),
-                    meeting.get_mode_display(),
-                    meeting.place,
-                    "; ".join(str(t) for t in territories),
-                    "; ".join(str(o) for o in meeting.organizations.all()),
-                    meeting.participants,
-                    meeting.agenda,
-                    meeting.decisions,
-                ]
-            ]
-        )
-        for action in meeting.actions.all():
-            actions_sheet.append(
-                [
-                    xml_cell(value)
-                    for value in [
-                        meeting.pk,
-                        meeting.title,
-                        action.description,
-                        action.owner_label,
-                        action.due_date,
-                        action.get_status_display(),
-                        _("yes") if action.overdue else _("no"),
-                        _local(action.completed_at),
-                    ]
-                ]
-            )
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+        yield [
+            meeting.pk,
+            meeting.get_type_display(),
+            meeting.title,
+            _local(meeting.starts_at),
+            _local(meeting.ends_at),
+            meeting.get_mode_display(),
+            meeting.place,
+            "; ".join(str(t) for t in territories),
+            "; ".join(str(o) for o in meeting.organizations.all()),
+            meeting.participants,
+            meeting.agenda,
+            meeting.decisions,
+        ]
+
+
+def _action_row(action: FollowUpAction) -> list:
+    return [
+        action.meeting.pk,
+        action.meeting.title,
+        action.description,
+        action.owner_label,
+        action.due_date,
+        action.get_status_display(),
+        _("yes") if action.overdue else _("no"),
+        _local(action.completed_at),
+    ]
+
+
+def datasets() -> dict[str, Dataset]:
+    """The governance datasets, by name (declared in GovernanceConfig)."""
+    return {"meetings": Meetings()}
 
 
 def _local(value: datetime.datetime | None) -> str:

@@ -29,6 +29,7 @@ def _reindex_led_by(sender, instance, created, raw=False, **kwargs):
 
 class PracticesConfig(AppConfig):
     name = "approdo.practices"
+    datasets = "approdo.practices.exports.datasets"
     demo = "approdo.practices.demo.create_demo_data"
     demo_order = 50  # one practice comes from a survey response
     menu = "approdo.practices.navigation.menu"

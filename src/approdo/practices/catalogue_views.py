@@ -3,20 +3,18 @@ the downloads. No account needed; only published practices, whatever the path.""
 
 import math
 
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from approdo.core.decorators import public
 from approdo.practices import facets, permissions, similar
 from approdo.practices.models import Practice, territory_prefetches
-from approdo.reports.writers import cells, csv_stream, xml_cell
+from approdo.reports.downloads import Download
 from approdo.taxonomy.labels import funding_source_label
 
 PAGE_SIZE = 20
@@ -264,101 +262,23 @@ def practice_geojson(request, code):
     )
 
 
-# -- Downloads -------------------------------------------------------------------------------
-
-
-COLUMNS = [
-    _("code"),
-    _("title"),
-    _("summary"),
-    _("status"),
-    _("start date"),
-    _("end date"),
-    _("lead organisation"),
-    _("lead organisation sector"),
-    _("partners"),
-    _("zone distretto"),
-    _("ASL"),
-    _("comuni"),
-    _("actions"),
-    _("target groups"),
-    _("funding sources"),
-    _("results"),
-    _("last confirmed"),
-    _("published"),
-    _("page"),
-]
-
-
-def row_of(practice: Practice, base_url: str) -> list:
-    """One practice as a download row (public fields only: never the contact)."""
-    zone = list(practice.zone.all())
-    return [
-        practice.code,
-        practice.title,
-        practice.summary,
-        practice.get_status_display(),
-        practice.start_date,
-        practice.end_date,
-        practice.lead_organization.name,
-        practice.lead_organization.get_sector_display(),
-        "; ".join(organization.name for organization in practice.partners.all()),
-        "; ".join(zona.name for zona in zone),
-        "; ".join(sorted({zona.asl.name for zona in zone})),
-        "; ".join(comune.name for comune in practice.comuni.all()),
-        "; ".join(str(action) for action in practice.actions.all()),
-        "; ".join(str(target) for target in practice.targets.all()),
-        "; ".join(funding_source_label(source) for source in practice.funding_sources or []),
-        practice.results,
-        practice.confirmed_at,
-        timezone.localtime(practice.published_at).date(),
-        base_url + reverse("practices:detail", kwargs={"code": practice.code}),
-    ]
-
-
-def export_rows(selection: facets.Selection, base_url: str):
-    """Header, then one row per published practice of the selection (public fields only)."""
-    yield [str(label) for label in COLUMNS]
-    queryset = facets.matching(selection).order_by("title", "pk")
-    queryset = queryset.select_related("lead_organization").prefetch_related(
-        "partners", *territory_prefetches(), "actions", "targets"
-    )
-    for practice in queryset.iterator(chunk_size=500):
-        yield row_of(practice, base_url)
-
-
-def _base(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
-def _filename(extension: str) -> str:
-    return f"buone-pratiche-{timezone.localdate():%Y%m%d}.{extension}"
+# -- Downloads: the "practices" dataset (practices/exports.py) through reports' writers ------
 
 
 @public
 @require_safe
 def export_csv(request):
-    selection = facets.Selection.from_query(request.GET)
-    rows = export_rows(selection, _base(request))
-    header = next(rows)
-    lines = csv_stream(header, (cells(row) for row in rows))  # fails visibly if cut short
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    return Download.prepare(request.user, "practices", request.GET).response("csv")
 
 
 @public
 @require_safe
 def export_xlsx(request):
-    import io
-
-    from openpyxl import Workbook
-
-    selection = facets.Selection.from_query(request.GET)
-    total = facets.matching(selection).count()
-    if total > XLSX_MAX_ROWS:
+    download = Download.prepare(request.user, "practices", request.GET)
+    if download.rows > XLSX_MAX_ROWS:
+        selection = facets.Selection.from_query(request.GET)
         context = {
-            "total": total,
+            "total": download.rows,
             "limit": XLSX_MAX_ROWS,
             "csv_url": reverse("practices:export-csv") + "?" + _query_string(selection),
             "breadcrumbs": [
@@ -367,19 +287,4 @@ def export_xlsx(request):
             ],
         }
         return render(request, "practices/catalogue/export_too_large.html", context, status=413)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(gettext("Good practices")[:31])
-    written = -1
-    for row in export_rows(selection, _base(request)):
-        sheet.append([xml_cell(value) for value in row])
-        written += 1
-    if written != total:  # never hand out a file with rows missing (NOTES.md)
-        raise RuntimeError(f"XLSX export wrote {written} rows, {total} expected")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    return response
+    return download.response("xlsx")

@@ -17,8 +17,6 @@ rather than a complete-looking file.
 import csv
 import datetime
 import decimal
-import functools
-import gc
 import io
 import logging
 import math
@@ -235,25 +233,6 @@ def csv_lines(sheet: Sheet, progress: Progress | None = None) -> Iterator[str]:
     return csv_stream(sheet.headers, _csv_rows(sheet, progress))
 
 
-def _cycle_collection_paused(write: Callable) -> Callable:
-    """Run a writer with the cycle collector paused. The rows are lists of text and numbers
-    that reference counting frees; the collector would walk each chunk of live rows over
-    and over, a fifth of a large export's time (bench/surveys_export.py)."""
-
-    @functools.wraps(write)
-    def paused(*args, **kwargs):
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return write(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return paused
-
-
-@_cycle_collection_paused
 def write_csv(sheets: list[Sheet], out: IO[bytes], progress: Progress | None = None) -> int:
     """Write the first sheet as UTF-8 CSV (with BOM, for spreadsheets); return its row count."""
     sheet = sheets[0]
@@ -276,7 +255,6 @@ def write_csv(sheets: list[Sheet], out: IO[bytes], progress: Progress | None = N
     return count
 
 
-@_cycle_collection_paused
 def write_xlsx(sheets: list[Sheet], out: IO[bytes], progress: Progress | None = None) -> int:
     """Write every sheet with openpyxl's write-only mode; return the first sheet's rows."""
     from openpyxl import Workbook
@@ -345,7 +323,6 @@ def _ods_row(values: Iterable[Any]) -> str:
     return "<table:table-row>" + "".join(cells) + "</table:table-row>"
 
 
-@_cycle_collection_paused
 def write_ods(sheets: list[Sheet], out: IO[bytes], progress: Progress | None = None) -> int:
     """Write every sheet as an OpenDocument spreadsheet, streaming content.xml into the zip;
     return the first sheet's rows."""

@@ -1,12 +1,17 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from approdo.funding import actions, ranking
 from approdo.funding.models import Score
 from approdo.funding.tests.factories import make_project
 from approdo.organizations.tests.factories import make_user
+from approdo.reports.actions import request_export
+from approdo.reports.datasets import DatasetError
+from approdo.reports.tasks import build_export
 
 pytestmark = pytest.mark.usefixtures("_pages_in_english")
 
@@ -129,6 +134,7 @@ def test_ranking_pages_and_exports(
     assert page.status_code == 200 and "20.00" in page.content.decode()
     xlsx = client.get(reverse("funding:ranking-xlsx", args=[call.slug]))
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert xlsx["Content-Disposition"] == f'attachment; filename="graduatoria-{call.slug}.xlsx"'
     import io
 
     from openpyxl import load_workbook
@@ -139,3 +145,23 @@ def test_ranking_pages_and_exports(
     assert pdf.content.startswith(b"%PDF")
     client.force_login(coop_member)
     assert client.get(reverse("funding:ranking", args=[call.slug])).status_code == 403
+
+
+def test_the_ranking_is_a_dataset_for_those_who_read_every_application(
+    call, criteria, prato_application, reviewer, anci_coordinator, analyst, coop_member
+):
+    _review(prato_application, reviewer, anci_coordinator, criteria, [8, 4])
+    with pytest.raises(PermissionDenied):
+        request_export(by=coop_member, dataset="ranking", fmt="ods", params={"call": call.slug})
+    with pytest.raises(DatasetError):
+        request_export(by=analyst, dataset="ranking", fmt="ods", params={"call": "nessuno"})
+
+    export = request_export(by=analyst, dataset="ranking", fmt="ods", params={"call": call.slug})
+    build_export.call(export.pk)
+
+    export.refresh_from_db()
+    assert export.file.name.endswith(f"graduatoria-{call.slug}.ods")
+    workbook = CalamineWorkbook.from_filelike(export.file.open("rb"))
+    header, first = workbook.get_sheet_by_index(0).to_python()
+    assert header[:2] == ["Position", "Code"]
+    assert first[:2] == [1, "P-PRATO"] and first[-2:] == [20, 1]

@@ -1,7 +1,9 @@
+import csv
 import datetime
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +12,9 @@ from openpyxl import load_workbook
 
 from approdo.core.models import HistoryEntry
 from approdo.governance.models import CalendarFeedToken, FollowUpAction, Meeting, PipelineEntry
+from approdo.reports.actions import request_export
+from approdo.reports.datasets import DatasetError
+from approdo.reports.tasks import build_export
 from approdo.territory.models import ASL, Zona
 
 pytestmark = pytest.mark.django_db
@@ -269,6 +274,46 @@ def test_export_respects_territory_scope(client, zona_officer):
     workbook = load_workbook(io.BytesIO(client.get(reverse("governance:meeting-export")).content))
     titles = [row[2] for row in list(workbook.worksheets[0].values)[1:]]
     assert titles == ["Pratese"]
+
+
+def test_meetings_export_filters_like_the_list(client, analyst):
+    meeting("Conferenza pratese")
+    meeting("Giunta", type=Meeting.Type.GIUNTA_UNIONE)
+    client.force_login(analyst)
+
+    response = client.get(reverse("governance:meeting-export"), {"type": "giunta_unione"})
+
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="incontri-{TODAY.isoformat()}.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [row[2] for row in list(sheet.values)[1:]] == ["Giunta"]
+
+
+def test_meetings_dataset_is_exported_only_by_whom_it_is_for(
+    analyst, anci_coordinator, prato_member, zona_officer
+):
+    meeting("Pratese")
+    meeting("Fiorentina", zona="firenze")
+    with pytest.raises(PermissionDenied):  # another person's view of the meetings
+        request_export(
+            by=anci_coordinator, dataset="meetings", fmt="csv", params={"user": analyst.pk}
+        )
+    with pytest.raises(PermissionDenied):
+        request_export(
+            by=prato_member, dataset="meetings", fmt="csv", params={"user": prato_member.pk}
+        )
+    with pytest.raises(DatasetError):
+        request_export(by=analyst, dataset="meetings", fmt="csv", params={})
+
+    export = request_export(
+        by=zona_officer, dataset="meetings", fmt="csv", params={"user": zona_officer.pk}
+    )
+    build_export.call(export.pk)
+
+    export.refresh_from_db()
+    rows = list(csv.reader(io.StringIO(export.file.read().decode("utf-8-sig"))))
+    assert [row[2] for row in rows[1:]] == ["Pratese"]  # the officer's territory only
 
 
 def test_attachments_served_only_to_readers(

@@ -7,13 +7,17 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 from approdo.practices import facets
 from approdo.practices.models import Practice
 from approdo.practices.tests.test_catalogue_fixtures import make_practice
+from approdo.reports.actions import request_export
+from approdo.reports.tasks import build_export
 
 CATALOGUE = reverse("practices:catalogue")
 
@@ -178,6 +182,34 @@ def test_csv_download_follows_filters_and_is_formula_safe(client, db, prato):
     assert len(rows) == 2
     assert rows[1][1].startswith("'=") and rows[1][2] == "'+1"
     assert "contact" not in ",".join(rows[0]).lower()
+
+
+def test_downloads_and_background_exports_give_the_same_rows(
+    client, settings, catalogue_data, analyst
+):
+    """One export path: the catalogue's CSV and XLSX and an ODS built in the background all
+    come from the "practices" dataset."""
+    settings.APPRODO_SITE_URL = "https://approdo.example.org"
+    query = {"action": "supporto_abitare", "sort": "title"}
+    response = client.get(reverse("practices:export-csv"), query)
+    stamp = f"{timezone.localdate():%Y%m%d}"
+    assert response["Content-Disposition"] == f'attachment; filename="buone-pratiche-{stamp}.csv"'
+    from_csv = list(
+        csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    response = client.get(reverse("practices:export-xlsx"), query)
+    assert response["Content-Disposition"] == f'attachment; filename="buone-pratiche-{stamp}.xlsx"'
+    from_xlsx = list(load_workbook(io.BytesIO(response.content)).active.values)
+    export = request_export(by=analyst, dataset="practices", fmt="ods", params=query)
+    build_export.call(export.pk)
+    export.refresh_from_db()
+    from_ods = CalamineWorkbook.from_filelike(export.file.open("rb")).get_sheet_by_index(0)
+
+    codes = [[row[0] for row in rows] for rows in (from_csv, from_xlsx, from_ods.to_python())]
+    assert codes[0] == codes[1] == codes[2]
+    assert codes[0][1:] == ["C-1"]  # the published practice with the action
+    assert from_csv[1][-1] == "https://approdo.example.org/buone-pratiche/scheda/C-1/"
+    assert [len(rows[0]) for rows in (from_csv, from_xlsx)] == [19, 19]
 
 
 def test_feed_and_sitemap_list_published_practices(client, catalogue_data):
