@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from approdo.funding.models import Call, Project
 from approdo.funding.statistics import SECTORS, call_statistics, percent, sector_of
 from approdo.organizations.models import Organization
-from approdo.reports.suppression import suppress
 from approdo.taxonomy.models import Action, TargetGroup
 from approdo.territory.models import Zona
 
@@ -199,39 +198,37 @@ def flatten(stats: dict) -> dict:
 
 
 def publish(expected: dict, limit: int = 5) -> dict:
-    """What the public may see of brute-force counts, by the suppression rule."""
+    """What the public may see of brute-force counts, worked out from the rule of DESIGN 5
+    rather than by the code that applies it (reports/suppression.py): a count from 1 to
+    limit - 1 is hidden, zero stays (it describes nobody). The two lead sectors add up to a
+    published total (the funded projects, or the projects of an action), so if one of them is
+    hidden the total minus the other would give it away: both are hidden."""
+    assert len(SECTORS) == 2  # the reasoning above is for a total split in two
 
-    def cells(mapping):
-        keys = list(mapping)
-        return dict(zip(keys, suppress([mapping[k] for k in keys], limit=limit).cells, strict=True))
+    def shown(count: int) -> int | None:
+        return None if 0 < count < limit else count
 
-    funded = expected["funded"]
-    sector_counts = [expected["lead_sector"][s] for s in SECTORS]
-    sectors = suppress(sector_counts, total=funded, limit=limit)
-    sector_cells = sectors.cells
-    if sectors.total is None:
-        sector_cells = [None if count else 0 for count in sector_counts]
-    actions = cells(expected["actions"])
+    def split_in_two(counts: list[int]) -> list[int | None]:
+        if any(shown(count) is None for count in counts):
+            return [None if count else 0 for count in counts]
+        return counts
+
     cross = {}
     for action in ACTIONS:
-        row = suppress(
-            [expected["cross"][(action, s)] for s in SECTORS],
-            total=expected["actions"][action],
-            limit=limit,
-        )
-        for s, value in zip(SECTORS, row.cells, strict=True):
-            hidden = row.total is None or actions[action] is None
-            cross[(action, s)] = None if hidden and value else value
+        row = split_in_two([expected["cross"][(action, s)] for s in SECTORS])
+        cross.update({(action, s): value for s, value in zip(SECTORS, row, strict=True)})
     return {
         **expected,
-        "applications": cells({"n": expected["applications"]})["n"],
-        "funded": cells({"n": funded})["n"],
-        "lead_sector": dict(zip(SECTORS, sector_cells, strict=True)),
-        "actions": actions,
+        "applications": shown(expected["applications"]),
+        "funded": shown(expected["funded"]),
+        "lead_sector": dict(
+            zip(SECTORS, split_in_two([expected["lead_sector"][s] for s in SECTORS]), strict=True)
+        ),
+        "actions": {code: shown(count) for code, count in expected["actions"].items()},
         "cross": cross,
-        "targets": cells(expected["targets"]),
-        "zones": cells(expected["zones"]),
-        "asl": cells(expected["asl"]),
+        "targets": {code: shown(count) for code, count in expected["targets"].items()},
+        "zones": {code: shown(count) for code, count in expected["zones"].items()},
+        "asl": {code: shown(count) for code, count in expected["asl"].items()},
     }
 
 
