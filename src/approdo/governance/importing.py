@@ -1,151 +1,92 @@
-"""`approdo import-sai`: SAI projects from a CSV or XLSX file (DESIGN 4.4).
+"""`approdo import-sai` (DESIGN 4.4) and `approdo import-cas`: SAI projects and CAS figures
+from CSV or XLSX files. All or nothing, dry run: reports.importing.
 
-All or nothing: every row is checked first; a file with any bad row writes nothing and every
-bad row is reported with its line number and reasons. A code already stored updates that
-project, so the same file can be imported again (and changes nothing the second time).
-Holders and managers are matched by tax code, else by name and kind, else created.
+SAI: a code already stored updates that project, so the same file can be imported again (and
+changes nothing the second time). Holders and managers are matched by tax code, else by name
+and kind, else created; a tax code of an organisation of another kind is an error. Columns:
+code, holder_name, holder_kind, manager_name (optional), type, places, comuni, start_date,
+end_date; optional: holder_tax_code, manager_kind (default altro_ets), manager_tax_code,
+status (default: planned before the start, closed after the end, else active). `comuni` lists
+ISTAT codes separated by ";"; "048017:30" gives a comune's own places.
 
-Columns: code, holder_name, holder_kind, manager_name (optional), type, places, comuni,
-start_date, end_date; optional: holder_tax_code, manager_kind (default altro_ets),
-manager_tax_code, status (default: planned before the start, closed after the end, else
-active). `comuni` lists ISTAT codes separated by ";"; "048017:30" gives a comune's own places.
+CAS: `date`, `comune` (ISTAT code) or `province` (sigla or ISTAT code), `places` and/or
+`presences`; a date and territory already stored are updated.
 """
 
 import datetime
-from dataclasses import dataclass, field
 
+from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from approdo.governance import actions
 from approdo.governance.forms_sai import hosting_errors, parse_hosting
-from approdo.governance.models import HOLDER_KINDS, SaiProject
+from approdo.governance.models import HOLDER_KINDS, CasFigure, SaiProject
 from approdo.organizations.models import Organization
-from approdo.organizations.validators import validate_tax_code
-from approdo.reports import tables
-from approdo.territory.models import Comune
+from approdo.reports import importing
+from approdo.territory.models import Province
 
-REQUIRED = ["code", "holder_name", "holder_kind", "type", "places", "comuni", "start_date"]
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-DEFAULT_MANAGER_KIND = "altro_ets"
+THIRD_SECTOR_KINDS = [
+    kind for kind in Organization.Kind.values if kind not in Organization.PUBLIC_KINDS
+]
 
-
-@dataclass
-class RowError:
-    line: int
-    reasons: list[str]
-
-    def __str__(self) -> str:
-        return gettext("line %(line)s: %(reasons)s") % {
-            "line": self.line,
-            "reasons": "; ".join(self.reasons),
-        }
+COPIED = ["code", "type", "places", "start_date", "end_date", "status"]
 
 
-@dataclass
-class ImportResult:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    organizations_created: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+def _istat(code: str) -> str:
+    """A comune's ISTAT code with the leading zero some sources drop."""
+    return "0" + code if code.isdigit() and len(code) == 5 else code
 
 
-ImportFileError = tables.ImportFileError  # what the commands and views catch
+def _unknown_comune(code: str) -> ValidationError:
+    return ValidationError(
+        gettext("unknown ISTAT code “%(value)s”"), code="unknown", params={"value": code}
+    )
 
 
-def read_rows(data: bytes, filename: str, required: list[str] = REQUIRED):
-    """(line number, {column: text}) for each non-empty row of a CSV or XLSX file."""
-    return tables.read_rows(data, filename, required)
+class HostingField(forms.Field):
+    """ISTAT codes separated by ";", "048017:30" giving a comune's own places:
+    {code: places or None}."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.known: set[str] = set()
+
+    def clean(self, value) -> dict[str, int | None]:
+        hosting, problems = parse_hosting(str(value or ""))
+        self.validate(hosting)
+        errors = [ValidationError(problem) for problem in problems]
+        errors += [_unknown_comune(code) for code in hosting if code not in self.known]
+        if errors:
+            raise ValidationError(errors)
+        return hosting
 
 
-def _date(text: str) -> datetime.date:
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+class SaiRowForm(importing.RowForm):
+    code = forms.CharField(max_length=40)
+    holder_name = forms.CharField(max_length=250)
+    holder_kind = importing.CodeField(HOLDER_KINDS)
+    holder_tax_code = importing.TaxCodeField()
+    manager_name = forms.CharField(required=False, max_length=250)
+    manager_kind = importing.CodeField(THIRD_SECTOR_KINDS, default="altro_ets", required=False)
+    manager_tax_code = importing.TaxCodeField()
+    type = importing.CodeField(SaiProject.Type.values)
+    places = importing.WholeNumberField(min_value=1)
+    comuni = HostingField()
+    start_date = importing.DateField()
+    end_date = importing.DateField(required=False)
+    status = importing.CodeField(SaiProject.Status.values, required=False)
 
-
-def _tax_code_errors(value: str, label: str) -> list[str]:
-    if not value:
-        return []
-    try:
-        validate_tax_code(value)
-    except ValidationError as error:
-        return [f"{label}: {' '.join(error.messages)}"]
-    return []
-
-
-def _check_row(row: dict, known_comuni: set[str]) -> tuple[dict, list[str]]:
-    """The row's clean values and the list of what is wrong with it."""
-    errors = []
-    clean = {"code": row.get("code", "")}
-    for name in REQUIRED:
-        if not row.get(name):
-            errors.append(gettext("%(column)s is empty") % {"column": name})
-    clean["holder_name"] = row.get("holder_name", "")
-    clean["holder_kind"] = row.get("holder_kind", "")
-    if clean["holder_kind"] and clean["holder_kind"] not in HOLDER_KINDS:
-        errors.append(
-            gettext("holder of the wrong kind %(kind)s: it must be comune, unione_comuni or sds")
-            % {"kind": clean["holder_kind"]}
-        )
-    clean["holder_tax_code"] = row.get("holder_tax_code", "")
-    errors += _tax_code_errors(clean["holder_tax_code"], "holder_tax_code")
-    clean["manager_name"] = row.get("manager_name", "")
-    clean["manager_kind"] = row.get("manager_kind", "") or DEFAULT_MANAGER_KIND
-    clean["manager_tax_code"] = row.get("manager_tax_code", "")
-    errors += _tax_code_errors(clean["manager_tax_code"], "manager_tax_code")
-    third_sector = set(Organization.Kind.values) - Organization.PUBLIC_KINDS
-    if clean["manager_name"] and clean["manager_kind"] not in third_sector:
-        errors.append(
-            gettext("manager of the wrong kind %(kind)s: it must be a third-sector kind")
-            % {"kind": clean["manager_kind"]}
-        )
-    clean["type"] = row.get("type", "")
-    if clean["type"] and clean["type"] not in SaiProject.Type.values:
-        errors.append(
-            gettext("unknown type %(type)s: it must be ordinari, dm_ds or msna")
-            % {"type": clean["type"]}
-        )
-    places = row.get("places", "")
-    clean["places"] = int(places) if places.isdigit() and int(places) > 0 else None
-    if places and clean["places"] is None:
-        errors.append(
-            gettext("places must be a positive whole number, not %(value)s") % {"value": places}
-        )
-    hosting, hosting_problems = parse_hosting(row.get("comuni", ""))
-    errors += hosting_problems
-    unknown = sorted(code for code in hosting if code not in known_comuni)
-    if unknown:
-        errors.append(gettext("unknown ISTAT codes: %(codes)s") % {"codes": ", ".join(unknown)})
-    elif hosting:
-        errors += hosting_errors(clean["places"], hosting)
-    clean["hosting"] = hosting
-    for name in ("start_date", "end_date"):
-        clean[name] = None
-        if row.get(name):
-            try:
-                clean[name] = _date(row[name])
-            except ValueError:
-                errors.append(
-                    gettext("%(column)s is not a date (YYYY-MM-DD or DD/MM/YYYY): %(value)s")
-                    % {"column": name, "value": row[name]}
-                )
-    if clean["start_date"] and clean["end_date"] and clean["end_date"] < clean["start_date"]:
-        errors.append(gettext("end_date is before start_date"))
-    status = row.get("status", "")
-    if status and status not in SaiProject.Status.values:
-        errors.append(
-            gettext("unknown status %(status)s: it must be planned, active or closed")
-            % {"status": status}
-        )
-    clean["status"] = status or default_status(clean["start_date"], clean["end_date"])
-    return clean, errors
+    def clean(self):
+        cleaned = self.cleaned_data
+        importing.end_after_start(self)
+        if "comuni" in cleaned and cleaned.get("places"):
+            for problem in hosting_errors(cleaned["places"], cleaned["comuni"]):
+                self.add_error("comuni", problem)
+        if not cleaned.get("status"):
+            cleaned["status"] = default_status(cleaned.get("start_date"), cleaned.get("end_date"))
+        return cleaned
 
 
 def default_status(start: datetime.date | None, end: datetime.date | None) -> str:
@@ -157,178 +98,121 @@ def default_status(start: datetime.date | None, end: datetime.date | None) -> st
     return SaiProject.Status.ACTIVE
 
 
-def check_rows(rows) -> tuple[list[tuple[int, dict]], list[RowError]]:
-    known = set(Comune.objects.values_list("istat_code", flat=True))
-    checked, errors, seen = [], [], {}
-    for line, row in rows:
-        clean, problems = _check_row(row, known)
-        code = clean["code"]
-        if code and code in seen:
-            problems.append(
-                gettext("code %(code)s is already on line %(line)s")
-                % {"code": code, "line": seen[code]}
-            )
-        seen.setdefault(code, line)
-        if problems:
-            errors.append(RowError(line, problems))
+class SaiImport(importing.RowImport):
+    form_class = SaiRowForm
+
+    def known(self) -> dict:
+        return {"comuni": importing.comune_codes()}
+
+    def prepare(self, rows: list[dict]) -> None:
+        codes = [row["code"] for row in rows]
+        self.existing = SaiProject.objects.in_bulk(codes, field_name="code")
+
+    def save(self, cleaned: dict) -> None:
+        holder = self._organization(cleaned, "holder")
+        manager = self._organization(cleaned, "manager") if cleaned["manager_name"] else None
+        fields = {name: cleaned[name] for name in COPIED} | {"holder": holder, "manager": manager}
+        project = self.existing.get(cleaned["code"])
+        if project is None:
+            actions.create_sai_project(by=self.by, hosting=cleaned["comuni"], **fields)
+            self.result.created.append(cleaned["code"])
+        elif actions.update_sai_project(project, by=self.by, hosting=cleaned["comuni"], **fields):
+            self.result.updated.append(cleaned["code"])
         else:
-            checked.append((line, clean))
-    return checked, errors
+            self.result.unchanged.append(cleaned["code"])
 
-
-class _Organizations:
-    """Match organisations by tax code, else by name and kind, else create them."""
-
-    def __init__(self, result: ImportResult):
-        self.result = result
-        self.cache: dict[tuple, Organization] = {}
-
-    def get(self, name: str, kind: str, tax_code: str) -> tuple[Organization | None, str]:
-        """The organisation, or None and why it cannot be used."""
-        key = (name.casefold(), kind, tax_code)
-        if key not in self.cache:
-            organization = None
-            if tax_code:
-                organization = Organization.objects.filter(tax_code__iexact=tax_code).first()
-            if organization is None:
-                organization = Organization.objects.filter(name__iexact=name, kind=kind).first()
-            if organization is None:
-                organization = Organization.objects.create(name=name, kind=kind, tax_code=tax_code)
-                self.result.organizations_created.append(name)
-            self.cache[key] = organization
-        organization = self.cache[key]
+    def _organization(self, cleaned: dict, role: str) -> Organization:
+        """The holder or the manager; refuses the row when its tax code is that of an
+        organisation of another kind."""
+        kind, tax_code = cleaned[f"{role}_kind"], cleaned[f"{role}_tax_code"]
+        organization = self.organizations.match(cleaned[f"{role}_name"], kind, tax_code)
         if organization.kind != kind:
-            return None, gettext("tax code %(tax_code)s belongs to %(name)s, of kind %(kind)s") % {
+            message = gettext("tax code %(tax_code)s belongs to %(name)s, of kind %(kind)s") % {
                 "tax_code": tax_code,
                 "name": organization.name,
                 "kind": organization.kind,
             }
-        return organization, ""
+            raise ValidationError({f"{role}_tax_code": message})
+        return organization
 
 
-class _DryRun(Exception):
-    """Raised to roll back everything a dry run did."""
+class ComuneField(forms.CharField):
+    """A comune's ISTAT code, one of `known`; None when empty."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.known: set[str] = set()
+
+    def clean(self, value) -> str | None:
+        code = _istat(super().clean(value))
+        if code and code not in self.known:
+            raise _unknown_comune(code)
+        return code or None
 
 
-def import_sai(rows, *, dry_run: bool = False, by=None) -> ImportResult:
-    result = ImportResult()
-    checked, result.errors = check_rows(rows)
-    if result.errors:
-        return result
-    try:
-        with transaction.atomic():
-            _write(checked, result, by)
-            if result.errors or dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
-    return result
+class ProvinceField(forms.CharField):
+    """A province by sigla or ISTAT code (`known` maps both to the code): its code, or None
+    when empty."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.known: dict[str, str] = {}
 
-def _write(checked, result: ImportResult, by) -> None:
-    organizations = _Organizations(result)
-    existing = SaiProject.objects.in_bulk(
-        [clean["code"] for _line, clean in checked], field_name="code"
-    )
-    for line, clean in checked:
-        holder, problem = organizations.get(
-            clean["holder_name"], clean["holder_kind"], clean["holder_tax_code"]
-        )
-        manager = None
-        if clean["manager_name"] and not problem:
-            manager, problem = organizations.get(
-                clean["manager_name"], clean["manager_kind"], clean["manager_tax_code"]
+    def clean(self, value) -> str | None:
+        province = super().clean(value).upper()
+        if province and province not in self.known:
+            raise ValidationError(
+                gettext("unknown province %(province)s") % {"province": importing.shown(province)}
             )
-        if problem:
-            result.errors.append(RowError(line, [problem]))
-            continue
-        fields = {
-            "code": clean["code"],
-            "holder": holder,
-            "manager": manager,
-            "type": clean["type"],
-            "places": clean["places"],
-            "start_date": clean["start_date"],
-            "end_date": clean["end_date"],
-            "status": clean["status"],
+        return self.known.get(province)
+
+
+class CasRowForm(importing.RowForm):
+    date = importing.DateField()
+    comune = ComuneField(required=False)
+    province = ProvinceField(required=False)
+    places = importing.WholeNumberField(required=False)
+    presences = importing.WholeNumberField(required=False)
+
+    def clean(self):
+        if bool(self.data.get("comune")) == bool(self.data.get("province")):
+            self.add_error(None, gettext("give either comune or province"))
+        if not self.data.get("places") and not self.data.get("presences"):
+            self.add_error(None, gettext("give places or presences"))
+        return self.cleaned_data
+
+
+class CasImport(importing.RowImport):
+    form_class = CasRowForm
+    key_column = ""
+    duplicate_message = gettext_lazy("the same date and territory are already on line %(line)s")
+
+    def known(self) -> dict:
+        provinces = {}
+        for code, sigla in Province.objects.values_list("istat_code", "sigla"):
+            provinces[code] = provinces[sigla.upper()] = code
+        return {"comune": importing.comune_codes(), "province": provinces}
+
+    def key(self, cleaned: dict) -> tuple | None:
+        if not {"date", "comune", "province"} <= cleaned.keys():  # one of them is bad
+            return None
+        return (cleaned["date"], cleaned["comune"], cleaned["province"])
+
+    def prepare(self, rows: list[dict]) -> None:
+        stored = CasFigure.objects.filter(date__in={row["date"] for row in rows})
+        self.existing = {(f.date, f.comune_id, f.province_id): f for f in stored}
+
+    def save(self, cleaned: dict) -> None:
+        where = {
+            "date": cleaned["date"],
+            "comune_id": cleaned["comune"],
+            "province_id": cleaned["province"],
         }
-        project = existing.get(clean["code"])
-        if project is None:
-            actions.create_sai_project(by=by, hosting=clean["hosting"], **fields)
-            result.created.append(clean["code"])
-        elif actions.update_sai_project(project, by=by, hosting=clean["hosting"], **fields):
-            result.updated.append(clean["code"])
-        else:
-            result.unchanged.append(clean["code"])
-
-
-# --- CAS figures ---------------------------------------------------------------------------
-
-CAS_REQUIRED = ["date"]
-
-
-def import_cas(rows, *, dry_run: bool = False) -> ImportResult:
-    """CAS figures: `date`, `comune` (ISTAT code) or `province` (sigla or ISTAT code), `places`
-    and/or `presences`. A date and territory already stored are updated. All or nothing."""
-    from approdo.governance.models import CasFigure
-    from approdo.territory.models import Province
-
-    known = set(Comune.objects.values_list("istat_code", flat=True))
-    provinces = {}
-    for code, sigla in Province.objects.values_list("istat_code", "sigla"):
-        provinces[code] = provinces[sigla.upper()] = code
-    result, checked, seen = ImportResult(), [], {}
-    for line, row in rows:
-        errors, clean = [], {}
-        try:
-            clean["date"] = _date(row.get("date", ""))
-        except ValueError:
-            errors.append(
-                gettext("%(column)s is not a date (YYYY-MM-DD or DD/MM/YYYY): %(value)s")
-                % {"column": "date", "value": row.get("date", "")}
-            )
-        comune, province = row.get("comune", ""), row.get("province", "").upper()
-        if comune.isdigit() and len(comune) == 5:
-            comune = "0" + comune
-        if bool(comune) == bool(province):
-            errors.append(gettext("give either comune or province"))
-        elif comune and comune not in known:
-            errors.append(gettext("unknown ISTAT codes: %(codes)s") % {"codes": comune})
-        elif province and province not in provinces:
-            errors.append(gettext("unknown province %(province)s") % {"province": province})
-        clean["comune_id"] = comune or None
-        clean["province_id"] = provinces.get(province) if province else None
-        for name in ("places", "presences"):
-            value = row.get(name, "")
-            if value and not value.isdigit():
-                errors.append(
-                    gettext("%(column)s must be a whole number, not %(value)s")
-                    % {"column": name, "value": value}
-                )
-            clean[name] = int(value) if value.isdigit() else None
-        if clean["places"] is None and clean["presences"] is None:
-            errors.append(gettext("give places or presences"))
-        key = (clean.get("date"), clean["comune_id"], clean["province_id"])
-        if key in seen:
-            errors.append(
-                gettext("the same date and territory are already on line %(line)s")
-                % {"line": seen[key]}
-            )
-        seen.setdefault(key, line)
-        if errors:
-            result.errors.append(RowError(line, errors))
-        else:
-            checked.append(clean)
-    if result.errors or dry_run:
-        result.created = [str(clean["date"]) for clean in checked]
-        return result
-    with transaction.atomic():
-        for clean in checked:
-            _figure, created = CasFigure.objects.update_or_create(
-                date=clean["date"],
-                comune_id=clean["comune_id"],
-                province_id=clean["province_id"],
-                defaults={"places": clean["places"], "presences": clean["presences"]},
-            )
-            (result.created if created else result.updated).append(str(clean["date"]))
-    return result
+        values = {"places": cleaned["places"], "presences": cleaned["presences"]}
+        label = f"{cleaned['date']} {cleaned['comune'] or cleaned['province']}"
+        stored = self.existing.get(self.key(cleaned))
+        if stored is not None and (stored.places, stored.presences) == tuple(values.values()):
+            self.result.unchanged.append(label)
+            return
+        _figure, created = CasFigure.objects.update_or_create(**where, defaults=values)
+        (self.result.created if created else self.result.updated).append(label)

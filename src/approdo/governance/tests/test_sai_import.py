@@ -9,8 +9,9 @@ from django.utils import translation
 
 from approdo.core.models import HistoryEntry
 from approdo.governance import importing
-from approdo.governance.models import SaiProject
+from approdo.governance.models import CasFigure, SaiProject
 from approdo.organizations.models import Organization
+from approdo.reports.tables import ImportFileError
 
 pytestmark = pytest.mark.django_db
 
@@ -80,30 +81,39 @@ def test_every_bad_row_is_reported_and_nothing_written(tmp_path):
     message = str(error.value)
     assert "6 bad row(s), nothing imported" in message
     for line, reason in [
-        (3, "999999"),
-        (4, "prefettura"),
-        (5, "positive"),
-        (6, "end_date is before start_date"),
-        (7, "already on line 2"),
-        (8, "speciale"),
+        (3, "comuni: unknown ISTAT code “999999”"),
+        (4, "holder_kind: “prefettura” is not one of comune, unione_comuni, sds"),
+        (5, "places: Ensure this value is greater than or equal to 1."),
+        (6, "end_date: the end date comes before the start date"),
+        (7, "code: “PROG-1” is already on line 2"),
+        (8, "type: “speciale” is not one of ordinari, dm_ds, msna"),
     ]:
-        assert f"line {line}: " in message and reason in message
-    assert "exceed" in message and "not a date" in message  # line 8 lists all its reasons
+        assert f"line {line}: {reason}" in message
+    # line 8 lists all its reasons, in the order of the columns
+    assert (
+        "type: “speciale” is not one of ordinari, dm_ds, msna; "
+        "comuni: The places given per comune exceed the project's places.; "
+        "start_date: “2024-13-01” is not a date"
+    ) in message
     assert not SaiProject.objects.exists()
     assert not Organization.objects.filter(name="Cooperativa Nuova Rotta").exists()
 
 
 def test_tax_code_of_an_organisation_of_another_kind_is_refused(tmp_path, coop):
-    coop.tax_code = "01234567897"
+    coop.tax_code = "01234560017"
     coop.save()
     header = HEADER + ",holder_tax_code"
     path = tmp_path / "sai.csv"
     path.write_text(
-        f"{header}\nPROG-9,Comune X,comune,,ordinari,5,100005,2024-01-01,,01234567897\n",
+        f"{header}\nPROG-9,Comune X,comune,,ordinari,5,100005,2024-01-01,,01234560017\n",
         encoding="utf-8",
     )
-    with pytest.raises(CommandError, match="line 2"):
+    with pytest.raises(CommandError) as error:
         run(path)
+    assert (
+        "line 2: holder_tax_code: tax code 01234560017 belongs to Cooperativa Sociale Il Ponte, "
+        "of kind cooperativa_sociale"
+    ) in str(error.value)
     assert not SaiProject.objects.exists()
 
 
@@ -121,39 +131,75 @@ def test_xlsx_and_missing_columns(tmp_path):
     book.save(path)
     assert "1 new" in run(path)
     assert SaiProject.objects.get(code="PROG-X").start_date == datetime.date(2024, 2, 1)
-    with translation.override("en"), pytest.raises(importing.ImportFileError, match="places"):
-        importing.read_rows(b"code,holder_name\nA,B\n", "x.csv")
+    missing = "Missing columns: holder_kind, type, places, comuni, start_date."
+    with translation.override("en"), pytest.raises(ImportFileError, match=missing):
+        importing.SaiImport.read(b"code,holder_name\nA,B\n", "x.csv")
 
 
-def test_cas_figures_all_or_nothing_then_update(tmp_path):
-    from approdo.governance.models import CasFigure
+CAS_GOOD = "date,comune,province,places,presences\n2024-03-01,100005,,120,98\n2024-03-01,,FI,900,\n"
 
-    path = tmp_path / "cas.csv"
-    good = "date,comune,province,places,presences\n2024-03-01,100005,,120,98\n2024-03-01,,FI,900,\n"
-    path.write_text(good, encoding="utf-8")
+
+def run_cas(path, *args):
     out = io.StringIO()
     with translation.override("en"):
-        call_command("import_cas", str(path), stdout=out)
-    assert "2 new" in out.getvalue()
+        call_command("import_cas", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def test_cas_figures_are_created_then_updated(tmp_path):
+    path = tmp_path / "cas.csv"
+    path.write_text(CAS_GOOD, encoding="utf-8")
+    assert "Imported 2 new, 0 updated and 0 unchanged CAS figure(s)." in run_cas(path)
     assert CasFigure.objects.get(comune_id="100005").presences == 98
     assert CasFigure.objects.get(province__sigla="FI").places == 900
-    path.write_text(good.replace("120,98", "125,99"), encoding="utf-8")
-    with translation.override("en"):
-        call_command("import_cas", str(path), stdout=out)
+    path.write_text(CAS_GOOD.replace("120,98", "125,99"), encoding="utf-8")
+    assert "Imported 0 new, 1 updated and 1 unchanged CAS figure(s)." in run_cas(path)
     assert CasFigure.objects.count() == 2
     assert CasFigure.objects.get(comune_id="100005").places == 125
+
+
+def test_cas_dry_run_reports_updates_as_updates(tmp_path):
+    path = tmp_path / "cas.csv"
+    path.write_text(CAS_GOOD, encoding="utf-8")
+    run_cas(path)
+    changed = CAS_GOOD.replace("120,98", "125,99") + "2024-04-01,100005,,130,\n"
+    path.write_text(changed, encoding="utf-8")
+
+    output = run_cas(path, "--dry-run")
+
+    assert (
+        "Dry run, nothing written: would import 1 new, 1 updated and 1 unchanged CAS figure(s)."
+    ) in output
+    assert CasFigure.objects.count() == 2
+    assert CasFigure.objects.get(comune_id="100005").places == 120
+
+
+def test_cas_bad_rows_are_all_reported_and_nothing_written(tmp_path):
+    path = tmp_path / "cas.csv"
+    path.write_text(CAS_GOOD, encoding="utf-8")
+    run_cas(path)
     bad = (
         "date,comune,province,places,presences\n"
         "2024-13-01,100005,,1,\n"  # bad date
         "2024-04-01,100005,PO,1,\n"  # both territories
         "2024-04-01,,XX,1,\n"  # unknown province
         "2024-04-01,999999,,,\n"  # unknown comune, no figure
-        "2024-04-02,100005,,uno,\n"  # not a number
+        "2024-04-03,100005,,1.000,\n"  # not a whole number
+        "2024-04-02,100005,,7,\n"  # a fine row
+        "02/04/2024,100005,,8,\n"  # the same date and comune
     )
     path.write_text(bad, encoding="utf-8")
-    with translation.override("en"), pytest.raises(CommandError) as error:
-        call_command("import_cas", str(path), stdout=out)
-    assert "5 bad row(s)" in str(error.value)
-    for line in range(2, 7):
-        assert f"line {line}: " in str(error.value)
+    with pytest.raises(CommandError) as error:
+        run_cas(path)
+    message = str(error.value)
+    assert "6 bad row(s)" in message
+    for line, reason in [
+        (2, "date: “2024-13-01” is not a date"),
+        (3, "give either comune or province"),
+        (4, "province: unknown province XX"),
+        (5, "give places or presences; comune: unknown ISTAT code “999999”"),
+        (6, "places: “1.000” is not a whole number"),
+        (8, "the same date and territory are already on line 7"),
+    ]:
+        assert f"line {line}: {reason}" in message
     assert CasFigure.objects.count() == 2

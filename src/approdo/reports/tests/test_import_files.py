@@ -115,7 +115,7 @@ def test_sai_round_trip(form):
         form,
     )
 
-    result = governance_importing.import_sai(governance_importing.read_rows(data, name))
+    result = governance_importing.SaiImport().run(governance_importing.SaiImport.read(data, name))
 
     assert result.errors == []
     project = SaiProject.objects.get()
@@ -133,8 +133,8 @@ def test_cas_round_trip(form):
         form,
     )
 
-    rows = governance_importing.read_rows(data, name, governance_importing.CAS_REQUIRED)
-    result = governance_importing.import_cas(rows)
+    rows = governance_importing.CasImport.read(data, name)
+    result = governance_importing.CasImport().run(rows)
 
     assert result.errors == []
     figure = CasFigure.objects.get()

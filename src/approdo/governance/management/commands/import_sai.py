@@ -1,38 +1,15 @@
 """`approdo import-sai FILE [--dry-run]`: SAI projects from CSV or XLSX (DESIGN 4.4)."""
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from approdo.governance import importing
-from approdo.reports.tables import read_path
+from approdo.governance.importing import SaiImport
+from approdo.reports.importing import ImportCommand
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import SAI projects from a CSV or XLSX file (a code already stored updates its "
         "project). A file with any bad row imports nothing and every bad row is listed."
     )
+    noun = "SAI project(s)"
 
-    def add_arguments(self, parser):
-        parser.add_argument("file")
-        parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
-
-    def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file.")
-        try:
-            rows = importing.read_rows(read_path(path), path.name)
-        except (importing.ImportFileError, UnicodeDecodeError) as error:
-            raise CommandError(f"{path}: {error}") from None
-        result = importing.import_sai(rows, dry_run=options["dry_run"])
-        if result.errors:
-            lines = "\n".join(str(error) for error in result.errors)
-            raise CommandError(f"{len(result.errors)} bad row(s), nothing imported:\n{lines}")
-        prefix = "Dry run, nothing written: would import" if options["dry_run"] else "Imported"
-        self.stdout.write(
-            f"{prefix} {len(result.created)} new, {len(result.updated)} updated and "
-            f"{len(result.unchanged)} unchanged SAI project(s); "
-            f"{len(result.organizations_created)} organisation(s) created."
-        )
+    def importer(self, options) -> SaiImport:
+        return SaiImport()
