@@ -51,8 +51,11 @@ def years_of(practice, today: datetime.date | None = None) -> list[int]:
     return list(range(start.year, last + 1))[:MAX_YEARS]
 
 
-def values_of(practice, provinces_of_zona: dict[int, set[str]]) -> dict[str, set[str]]:
-    """{facet: values} of one practice (prefetched comuni, zone, actions, targets)."""
+def values_of(
+    practice, provinces_of_zona: dict[int, set[str]], today: datetime.date | None = None
+) -> dict[str, set[str]]:
+    """{facet: values} of one practice (prefetched comuni, zone, actions, targets), its years
+    counted to `today` (by default the local date) when it is still running."""
     zone = list(practice.zone.all())
     comuni = list(practice.comuni.all())
     if comuni:
@@ -69,7 +72,7 @@ def values_of(practice, provinces_of_zona: dict[int, set[str]]) -> dict[str, set
         "target": {t.code for t in targets} | {t.parent_id for t in targets if t.parent_id},
         "sector": {practice.lead_organization.sector},
         "status": {practice.status},
-        "year": {str(year) for year in years_of(practice)},
+        "year": {str(year) for year in years_of(practice, today)},
         "funding": {
             " ".join(str(source).split())[:MAX_VALUE_LENGTH]
             for source in practice.funding_sources or []
@@ -89,15 +92,15 @@ def zona_provinces() -> dict[int, set[str]]:
     return result
 
 
-def rows_of(practices: list) -> list[tuple[int, str, str]]:
-    """The `practices_facet` rows of these practices."""
+def rows_of(practices: list, today: datetime.date | None = None) -> list[tuple[int, str, str]]:
+    """The `practices_facet` rows of these practices (years to `today`, see values_of)."""
     if not practices:
         return []
     provinces = zona_provinces()
     return [
         (practice.pk, facet, value)
         for practice in practices
-        for facet, values in values_of(practice, provinces).items()
+        for facet, values in values_of(practice, provinces, today).items()
         for value in sorted(values)
     ]
 

@@ -16,6 +16,7 @@ filtered on publication (`Practice.objects.published()`).
 # is a query parameter.
 # ruff: noqa: S608, S611
 
+import datetime
 import functools
 import re
 import unicodedata
@@ -195,9 +196,10 @@ def document_of(practice) -> tuple[str, str]:
     return " ".join(terms(practice.title)), " ".join(terms(" ".join(parts)))
 
 
-def reindex(practice_ids: Iterable[int]) -> None:
+def reindex(practice_ids: Iterable[int], *, today: datetime.date | None = None) -> None:
     """Refresh the index rows of these practices (after any write): published practices get
-    their text and facet rows, the others lose theirs."""
+    their text and facet rows, the others lose theirs. A running practice's years go to
+    `today` (by default the local date)."""
     from approdo.practices import facets
     from approdo.practices.models import Facet, Practice, territory_prefetches
 
@@ -211,7 +213,7 @@ def reindex(practice_ids: Iterable[int]) -> None:
     )
     facet_rows = [
         Facet(practice_id=pk, facet=facet, value=value)
-        for pk, facet, value in facets.rows_of(practices)
+        for pk, facet, value in facets.rows_of(practices, today)
     ]
     with transaction.atomic():
         _delete(ids)
@@ -256,13 +258,14 @@ def _insert(documents: list[tuple[int, str, str]]) -> None:
         cursor.executemany(insert, documents)
 
 
-def refresh_running() -> int:
+def refresh_running(today: datetime.date | None = None) -> int:
     """Reindex the published practices without an end date, whose year facet grows with the
-    calendar (facets.years_of); run nightly. Returns how many."""
+    calendar (facets.years_of), their years counted to `today` (by default the local date);
+    run nightly. Returns how many."""
     from approdo.practices.models import Practice
 
     running = Practice.objects.filter(published_at__isnull=False, end_date__isnull=True)
     ids = list(running.values_list("pk", flat=True))
     for start in range(0, len(ids), 500):
-        reindex(ids[start : start + 500])
+        reindex(ids[start : start + 500], today=today)
     return len(ids)

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -10,9 +12,10 @@ from approdo.practices.models import ContactMessage
 
 
 @task()
-def refresh_running_practices() -> int:
-    """Nightly: the year facet of practices without an end date follows the calendar."""
-    return search.refresh_running()
+def refresh_running_practices(today: str | None = None) -> int:
+    """Nightly: the year facet of practices without an end date follows the calendar, to
+    `today` (an ISO date; by default the local date when the task runs)."""
+    return search.refresh_running(datetime.date.fromisoformat(today) if today else None)
 
 
 @task()

@@ -8,8 +8,6 @@ import io
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
@@ -254,99 +252,3 @@ def test_similar_practices_have_reasons(client, db, prato, coop):
     reason = suggestions[0].reason
     assert "same actions" in reason or "stesse azioni" in reason
     assert "neighbouring zona" in reason or "zona confinante" in reason
-
-
-# -- Facet counts equal a brute-force count -----------------------------------------------
-
-ZONE = ["pratese", "firenze", "pistoiese", "pisana"]
-ACTIONS = ["orientamento_servizi", "supporto_abitare", "formazione_lavoro"]
-TARGETS = ["senza_dimora", "disoccupati", "marginalita", "msna"]
-PARENT = {"senza_dimora": "marginalita", "disoccupati": "marginalita"}
-
-
-def brute_force(practices, selection: facets.Selection) -> dict[str, dict[str, int]]:
-    """Counts from the practices themselves, without the index."""
-
-    def values(practice) -> dict[str, set[str]]:
-        zone = {z.slug for z in practice.zone.all()}
-        targets = {t.code for t in practice.targets.all()}
-        return {
-            "zone": zone,
-            "asl": {z.asl.slug for z in practice.zone.all()},
-            "action": {a.code for a in practice.actions.all()},
-            "target": targets | {PARENT[t] for t in targets if t in PARENT},
-            "sector": {practice.lead_organization.sector},
-            "status": {practice.status},
-        }
-
-    rows = [values(p) for p in practices]
-    result = {}
-    for facet in ("zone", "asl", "action", "target", "sector", "status"):
-        counter = {}
-        for row in rows:
-            if all(row[f] & set(v) for f, v in selection.chosen.items() if f != facet):
-                for value in row[facet]:
-                    counter[value] = counter.get(value, 0) + 1
-        result[facet] = counter
-    return result
-
-
-practice_strategy = st.fixed_dictionaries(
-    {
-        "zone": st.sets(st.sampled_from(ZONE), min_size=1, max_size=2),
-        "actions": st.sets(st.sampled_from(ACTIONS), max_size=3),
-        "targets": st.sets(st.sampled_from(TARGETS), max_size=3),
-        "lead": st.sampled_from(["prato", "coop"]),
-        "status": st.sampled_from(["ongoing", "ended"]),
-        "published": st.booleans(),
-    }
-)
-selection_strategy = st.fixed_dictionaries(
-    {},
-    optional={
-        "zone": st.lists(st.sampled_from(ZONE), min_size=1, max_size=2),
-        "action": st.lists(st.sampled_from(ACTIONS), min_size=1, max_size=2),
-        "target": st.lists(st.sampled_from(TARGETS), min_size=1, max_size=2),
-        "sector": st.lists(st.sampled_from(["public", "third_sector"]), min_size=1, max_size=1),
-        "status": st.lists(st.sampled_from(["ongoing", "ended"]), min_size=1, max_size=1),
-    },
-)
-
-
-@pytest.mark.django_db
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-@given(specs=st.lists(practice_strategy, min_size=1, max_size=8), chosen=selection_strategy)
-def test_facet_counts_equal_brute_force(prato, coop, specs, chosen):
-    Practice.objects.all().delete()
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM practices_facet")
-        cursor.execute("DELETE FROM practices_search")
-    leads = {"prato": prato, "coop": coop}
-    for number, spec in enumerate(specs):
-        make_practice(
-            f"Pratica {number}",
-            leads[spec["lead"]],
-            code=f"H-{number}",
-            zone=spec["zone"],
-            actions=spec["actions"],
-            targets=spec["targets"],
-            status=spec["status"],
-            published=spec["published"],
-        )
-    selection = facets.Selection(chosen={k: list(dict.fromkeys(v)) for k, v in chosen.items()})
-    published = Practice.objects.published().prefetch_related("zone__asl", "actions", "targets")
-    expected = brute_force(list(published.select_related("lead_organization")), selection)
-    found = facets.find(selection, limit=0).counts
-    for facet, numbers in expected.items():
-        assert found[facet] == numbers, facet
-    matching = {
-        p.code
-        for p in published
-        if all(
-            brute_force([p], facets.Selection())[f].keys() & set(v)
-            for f, v in selection.chosen.items()
-        )
-    }
-    assert set(facets.matching(selection).values_list("code", flat=True)) == matching

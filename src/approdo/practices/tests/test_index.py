@@ -11,6 +11,9 @@ from approdo.practices import facets, search
 from approdo.practices.models import Practice
 from approdo.practices.tests.test_catalogue_fixtures import make_practice
 
+NEW_YEARS_EVE = datetime.date(2029, 12, 31)
+ENDED = datetime.date(2025, 6, 30)
+
 
 def codes(ids: list[int]) -> list[str]:
     found = dict(Practice.objects.filter(pk__in=ids).values_list("pk", "code"))
@@ -87,15 +90,16 @@ def test_scheduled_publication_shows_when_due(catalogue):
 
 def test_running_practices_count_the_new_year(db, prato):
     practice = make_practice("Corso di lingua", prato, start_date=datetime.date(2023, 9, 1))
-    from approdo.practices.models import Facet
-
-    this_year = str(timezone.localdate().year)
-    # As if indexed last year: the row of this year is missing until the nightly refresh.
-    Facet.objects.filter(practice=practice, facet="year", value=this_year).delete()
-    assert this_year not in facets.find(facets.Selection(), limit=0).counts["year"]
-    assert search.refresh_running() == 1
+    make_practice("Corso finito", prato, start_date=datetime.date(2023, 9, 1), end_date=ENDED)
+    search.reindex(Practice.objects.values_list("pk", flat=True), today=NEW_YEARS_EVE)
     years = facets.find(facets.Selection(), limit=0).counts["year"]
-    assert set(years) == {str(year) for year in range(2023, int(this_year) + 1)}
+    assert years == {str(year): 2 for year in range(2023, 2026)} | {
+        str(year): 1 for year in range(2026, 2030)
+    }
+    assert search.refresh_running(today=NEW_YEARS_EVE + datetime.timedelta(days=1)) == 1
+    years = facets.find(facets.Selection(), limit=0).counts["year"]
+    assert years["2030"] == 1
+    assert facets.find(facets.Selection(chosen={"year": ["2030"]}), limit=5).ids == [practice.pk]
 
 
 def test_a_lead_organisation_changing_sector_is_reindexed(catalogue, coop):
