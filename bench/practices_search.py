@@ -2,14 +2,19 @@
 Django test client) against the bare SQL search query on the same data.
 
     .venv/bin/python bench/practices_generate.py --size 10000
-    .venv/bin/python bench/practices_search.py [--requests 200]
+    .venv/bin/python bench/practices_search.py [--requests 200] [--cold] [--server-cpu]
 
 Each request searches one word of a pool and selects two facets (an action and a zona, or a
 target group and a sector...), varying across requests. "bare SQL" runs, through the cursor,
-the very statements the search (facets.find) sends for the page: the total, the facet counts
-and the ranked first page, captured once and replayed, without Django around them. Prints the
+the very statement the search (facets.find) sends for the page (the total, the facet counts
+and the ranked first page), captured once and replayed, without Django around it. Prints the
 share of the practices each word matches, then p50/p95 in ms and the ratio to the bare SQL.
 The facet labels are in Django's cache (a minute) as on a running server.
+
+On a machine shared with other work, wall times follow its load. `--server-cpu` (PostgreSQL
+on this machine) also prints the CPU time the database server spends on the bare SQL, read
+from /proc for its backend: hardly moved by the load. For that run only, its session plans
+without parallel workers, so that the backend does all the work it is measured for.
 """
 
 import argparse
@@ -100,6 +105,9 @@ def main() -> None:
     parser.add_argument(
         "--cold", action="store_true", help="empty Django's cache before each request"
     )
+    parser.add_argument(
+        "--server-cpu", action="store_true", help="also the database backend's CPU time"
+    )
     args = parser.parse_args()
     from approdo.practices import facets
     from approdo.practices.models import Practice
@@ -133,9 +141,9 @@ def main() -> None:
     for run in (page, api, bare):  # warm caches and connections
         timed(run, queries[:20])
     total = Practice.objects.published().count()
-    words = "cold: empty cache at every request" if args.cold else "warm"
+    state = "cold: emptied at every request" if args.cold else "warm"
     print(f"database: {connection.vendor}, published practices: {total}, requests: {len(queries)}")
-    print(f"word matches: {words}")
+    print(f"Django's cache: {state}")
     shares = []
     for word in WORDS:
         found = facets.matching(facets.Selection(q=word)).count()
@@ -149,6 +157,35 @@ def main() -> None:
     print(f"{'':10} {'p50 ms':>8} {'p95 ms':>8} {'x bare p50':>11} {'x bare p95':>11}")
     for name, (p50, p95) in results.items():
         print(f"{name:10} {p50:8.1f} {p95:8.1f} {p50 / bare_p50:11.1f} {p95 / bare_p95:11.1f}")
+    if args.server_cpu:
+        used = server_cpu(bare, queries)
+        p50, p95 = summary(used)
+        tick = 1000 / os.sysconf("SC_CLK_TCK")
+        print(
+            f"bare SQL, server CPU: p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
+            f"mean {statistics.mean(used):.1f} ms (clock tick {tick:.0f} ms)"
+        )
+
+
+def server_cpu(run, queries: list[str]) -> list[float]:
+    """CPU ms of the database backend for each query run by `run`, parallel workers off."""
+    assert connection.vendor == "postgresql", "--server-cpu needs PostgreSQL"
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")  # this session only
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = f"/proc/{cursor.fetchone()[0]}/stat"
+
+    def cpu() -> float:  # utime + stime of the backend, in ms
+        fields = open(stat).read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+    timed(run, queries[:20])
+    used = []
+    for query in queries:
+        before = cpu()
+        run(query)
+        used.append(cpu() - before)
+    return used
 
 
 if __name__ == "__main__":

@@ -48,6 +48,8 @@ STOP_WORDS = frozenset(
 
 @functools.cache
 def _stemmer() -> Stemmer.Stemmer:
+    # One per process, built from a constant: the same in every process and never stale (its
+    # word cache is a pure function of the word). Its calls hold the GIL: threads take turns.
     return Stemmer.Stemmer("italian")
 
 
