@@ -159,16 +159,15 @@ class Selection:
         return value in self.chosen.get(facet, [])
 
 
-def matching(selection: Selection, *, without: str | None = None) -> QuerySet:
-    """The published practices of the selection: every word, and for each facet (but
-    `without`) any of its chosen values. What every public path lists, counts and downloads."""
+def matching(selection: Selection) -> QuerySet:
+    """The published practices of the selection as a queryset: every word, and for each facet
+    any of its chosen values. The practices `find` lists, for the downloads."""
     from approdo.practices.models import Facet, Practice
 
     queryset = search.matching(Practice.objects.published(), selection.words)
     for facet, values in selection.chosen.items():
-        if facet != without:
-            rows = Facet.objects.filter(facet=facet, value__in=values)
-            queryset = queryset.filter(pk__in=rows.values("practice_id"))
+        rows = Facet.objects.filter(facet=facet, value__in=values)
+        queryset = queryset.filter(pk__in=rows.values("practice_id"))
     return queryset
 
 
