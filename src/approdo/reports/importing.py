@@ -15,6 +15,7 @@ The file itself is read by `reports.tables` (formats, caps); `ImportCommand` is 
 the `approdo import-…` commands.
 """
 
+import abc
 import copy
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -355,7 +356,7 @@ class Organizations:
 # The import -------------------------------------------------------------------------------
 
 
-class RowImport:
+class RowImport(abc.ABC):
     """One kind of import. A subclass sets `form_class` and writes `save()`; it may give the
     form reference data (`known()`), and work to do before and after the saves."""
 
@@ -387,15 +388,15 @@ class RowImport:
         """What may appear once in a file (None: no constraint for this row)."""
         return cleaned.get(self.key_column) or None
 
-    def prepare(self, rows: list[dict]) -> None:
+    def prepare(self, rows: list[dict]) -> None:  # noqa: B027 (an optional hook)
         """Before the saves, once every row is good (`rows`: their cleaned data)."""
 
+    @abc.abstractmethod
     def save(self, cleaned: dict) -> None:
         """Create or update what the row describes and record it in `self.result`; may raise
         ValidationError to refuse the row (the whole import is then rolled back)."""
-        raise NotImplementedError
 
-    def finish(self) -> None:
+    def finish(self) -> None:  # noqa: B027 (an optional hook)
         """After the saves, when every row was saved."""
 
     def run(self, rows: list[Row], *, dry_run: bool = False) -> ImportResult:
@@ -457,7 +458,8 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
 
     def importer(self, options) -> RowImport:
-        raise NotImplementedError
+        """The import to run, built from the command's options (each command gives its own)."""
+        raise CommandError(f"{type(self).__module__} names no import.")
 
     def counted(self, result: ImportResult, options) -> str:
         """What the summary counts, e.g. "practice(s)"."""
