@@ -33,6 +33,20 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+def save_tracked(obj: models.Model, fields: dict, tracked: list[str], *, by) -> dict:
+    """Set `fields` on `obj`, save them (and `updated_at`) and record what changed among
+    `tracked` as "updated"; return the changes. The old values are read from the database, so
+    `obj` may already carry the new ones."""
+    before = snapshot(type(obj).objects.get(pk=obj.pk), tracked)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=[*fields, "updated_at"])
+    changes = diff(before, snapshot(obj, tracked))
+    if changes:
+        record_history(obj, by=by, action="updated", changes=changes)
+    return changes
+
+
 def record_history(
     obj: models.Model,
     *,

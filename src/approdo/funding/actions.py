@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from approdo.core.history import diff, record_history, snapshot
+from approdo.core.history import diff, record_history, save_tracked, snapshot
 from approdo.funding import permissions
 from approdo.funding.models import (
     Call,
@@ -84,13 +84,7 @@ def create_call(*, by, **fields) -> Call:
 def update_call(call: Call, *, by, **fields) -> Call:
     """Change a call's fields (coordinators); records what changed. The old values are read
     from the database, so `call` may already carry the new ones."""
-    before = snapshot(Call.objects.get(pk=call.pk), CALL_FIELDS)
-    for name, value in fields.items():
-        setattr(call, name, value)
-    call.save(update_fields=[*fields, "updated_at"])
-    changes = diff(before, snapshot(call, CALL_FIELDS))
-    if changes:
-        record_history(call, by=by, action="updated", changes=changes)
+    save_tracked(call, fields, CALL_FIELDS, by=by)
     return call
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from approdo.core.history import diff, record_history, snapshot
+from approdo.core.history import diff, record_history, save_tracked, snapshot
 from approdo.governance.forms_sai import hosting_text
 from approdo.governance.models import (
     FollowUpAction,
@@ -126,14 +126,7 @@ def _status_label(status: str) -> str:
 def update_pipeline_entry(entry: PipelineEntry, *, by, **fields) -> dict:
     """Change who follows an entry and what comes next (owner, next_step, next_step_due,
     notes; institution managers); return the changes, recorded unless there are none."""
-    before = snapshot(PipelineEntry.objects.get(pk=entry.pk), ENTRY_FIELDS)
-    for name, value in fields.items():
-        setattr(entry, name, value)
-    entry.save(update_fields=[*fields, "updated_at"])
-    changes = diff(before, snapshot(entry, ENTRY_FIELDS))
-    if changes:
-        record_history(entry, by=by, action="updated", changes=changes)
-    return changes
+    return save_tracked(entry, fields, ENTRY_FIELDS, by=by)
 
 
 @transaction.atomic
