@@ -25,6 +25,7 @@ NOT_IMPORTED = {
     "whitenoise": "named in MIDDLEWARE and STORAGES",
     "psycopg": "Django's PostgreSQL backend imports it",
     "gunicorn": "the application server (deploy/gunicorn.conf.py, the image's command)",
+    "redis": "Django's Redis cache backend imports it when REDIS_URL is set",
 }
 
 

@@ -30,7 +30,7 @@ def containerfile() -> str:
 
 def test_compose_runs_the_database_two_servers_the_worker_and_the_proxy(compose):
     services = compose["services"]
-    assert set(services) == {"db", "proxy", *APP_SERVICES}
+    assert set(services) == {"db", "redis", "proxy", *APP_SERVICES}
     images = {services[name]["image"] for name in APP_SERVICES}
     assert len(images) == 1  # one image for every process
     for name in APP_SERVICES:
@@ -46,11 +46,12 @@ def test_compose_runs_the_database_two_servers_the_worker_and_the_proxy(compose)
         assert ":?" in environment["SECRET_KEY"]  # refuses to start without one
         assert f"media:{MEDIA}" in services[name]["volumes"]
         assert environment["APPRODO_MEDIA_ROOT"] == MEDIA
+        assert environment["REDIS_URL"] == "redis://redis:6379/0"  # one cache for every process
 
 
 def test_every_long_running_service_restarts_and_the_servers_are_health_checked(compose):
     services = compose["services"]
-    for name in ["db", "web1", "web2", "worker", "timers", "proxy"]:
+    for name in ["db", "redis", "web1", "web2", "worker", "timers", "proxy"]:
         assert services[name]["restart"] == "unless-stopped", name
     assert services["migrate"]["restart"] == "no"
     assert services["worker"]["command"] == ["approdo", "worker"]
@@ -64,6 +65,7 @@ def test_every_long_running_service_restarts_and_the_servers_are_health_checked(
             "condition": "service_completed_successfully"
         }
         assert services[name]["depends_on"]["db"] == {"condition": "service_healthy"}
+        assert services[name]["depends_on"]["redis"] == {"condition": "service_healthy"}
     assert services["proxy"]["depends_on"] == {
         "web1": {"condition": "service_healthy"},
         "web2": {"condition": "service_healthy"},
