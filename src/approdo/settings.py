@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "approdo.practices",
     "approdo.funding",
     "approdo.governance",
+    "approdo.participation",
     "approdo.api",
     "approdo.portal",
 ]

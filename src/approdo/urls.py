@@ -18,6 +18,7 @@ urlpatterns = [
     path("buone-pratiche/", include("approdo.practices.urls")),
     path("bandi/", include("approdo.funding.urls")),
     path("governance/", include("approdo.governance.urls")),
+    path("partecipazione/", include("approdo.participation.urls")),
     path("", include("approdo.reports.urls")),  # /esportazioni/
     path("", include("approdo.organizations.urls")),
     path("", include("approdo.portal.urls")),

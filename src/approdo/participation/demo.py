@@ -1,0 +1,5 @@
+"""Demo data for participation."""
+
+
+def create_demo_data() -> str:
+    return ""
