@@ -428,6 +428,9 @@ class ReviewComment(models.Model):
     class Meta:
         ordering = ["report", "created_at", "pk"]
 
+    def __str__(self) -> str:
+        return self.text[:80]
+
 
 class Guideline(models.Model):
     """A versioned guideline for the zonal plans (piani integrati zonali), built from the
@@ -523,3 +526,6 @@ class Uptake(models.Model):
         verbose_name = _("uptake")
         verbose_name_plural = _("uptakes")
         constraints = [models.UniqueConstraint(fields=["item", "zona"], name="uptake_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.zona}: {self.get_status_display()}"
