@@ -84,7 +84,7 @@ def test_create_builds_one_section_per_report_with_its_recommendations_in_order(
     assert all(i.source.kind == Statement.Kind.RECOMMENDATION for i in items)
     assert all(i.source.text == i.text for i in items)
     assert set(guideline.reports.all()) == {second, first_a, first_b}
-    assert HistoryEntry.objects.filter(action="created", object_id=guideline.pk).exists()
+    assert HistoryEntry.objects.for_object(guideline).filter(action="created").exists()
 
 
 @pytest.mark.django_db
