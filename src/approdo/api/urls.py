@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approdo.api import funding, governance, practices, surveys, territory, views
+from approdo.api import funding, governance, participation, practices, surveys, territory, views
 
 app_name = "api"
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
         name="campaign-responses-xlsx",
     ),
 ]
-urlpatterns += practices.urlpatterns + funding.urlpatterns + governance.urlpatterns
+urlpatterns += (
+    practices.urlpatterns + funding.urlpatterns + governance.urlpatterns + participation.urlpatterns
+)
