@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,7 +76,11 @@ def create_guideline(*, slug: str, title: str, introduction: str = "", reports, 
         raise ValidationError({"reports": _("Choose at least one report.")})
     if any(report.status != SynthesisReport.Status.PUBLISHED for report in reports):
         raise ValidationError({"reports": _("Only published reports can feed a guideline.")})
-    guideline = Guideline.objects.create(slug=slug, title=title, introduction=introduction)
+    try:
+        with transaction.atomic():
+            guideline = Guideline.objects.create(slug=slug, title=title, introduction=introduction)
+    except IntegrityError:  # created by somebody else at the same moment
+        raise ValidationError({"slug": _("This code is already used.")}) from None
     guideline.reports.set(reports)
     recommendations = Statement.objects.filter(
         report__in=reports, kind=Statement.Kind.RECOMMENDATION
@@ -204,12 +208,18 @@ def new_version(guideline: Guideline, *, by) -> Guideline:
         raise ValidationError(_("Only the latest version can be the base of a new one."))
     if guideline.status != Guideline.Status.PUBLISHED:
         raise ValidationError(_("This version is still a draft: edit it instead."))
-    copy = Guideline.objects.create(
-        slug=guideline.slug,
-        version=guideline.version + 1,
-        title=guideline.title,
-        introduction=guideline.introduction,
-    )
+    try:
+        # The lock above serialises callers that read the same latest version; one that read
+        # it after another's commit still meets the unique version here.
+        with transaction.atomic():
+            copy = Guideline.objects.create(
+                slug=guideline.slug,
+                version=guideline.version + 1,
+                title=guideline.title,
+                introduction=guideline.introduction,
+            )
+    except IntegrityError:
+        raise ValidationError(_("Another version was created meanwhile.")) from None
     copy.reports.set(guideline.reports.all())
     for section in guideline.sections.prefetch_related("items"):
         new_section = GuidelineSection.objects.create(
