@@ -55,9 +55,7 @@ PUBLIC_VIEWS = {
 def extend_world(world):
     from approdo.participation.tests.factories import make_event, make_registration
 
-    world["event"] = make_event(
-        slug="policy-seminario", organizers=[world["prato"]], capacity=30
-    )
+    world["event"] = make_event(slug="policy-seminario", organizers=[world["prato"]], capacity=30)
     world["registration"] = make_registration(world["event"], email="policy@example.org")
     world["present_registration"] = make_registration(
         world["event"], email="presente@example.org", attended=True
