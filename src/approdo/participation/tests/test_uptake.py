@@ -243,3 +243,60 @@ def test_figures_equal_counting_by_hand(regione_admin, records, item_count):
         got = {status: row.counts.get(status, 0) for status in STATUS_VALUES}
         got["not_recorded"] = row.not_recorded
         assert got == per_asl[row.slug]
+
+
+# --- Concurrency (PostgreSQL) ----------------------------------------------------------------
+
+THREADS = 10
+
+
+@pytest.fixture
+def tuscany_again(transactional_db):
+    """A transactional test starts from an empty database: load the territory again."""
+    from approdo.taxonomy.loading import load_taxonomies
+    from approdo.territory.loading import load_territory
+
+    load_territory()
+    load_taxonomies()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_officers_saving_at_once_leave_one_record_and_one_new_version(tuscany_again):
+    from django.db import connection
+
+    from approdo.core.tests import racing
+    from approdo.organizations.tests.factories import make_organization, make_user
+    from approdo.participation.models import Guideline
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises every write anyway")
+    regione = make_organization("Regione Toscana", "regione", tax_code="01386030488")
+    admin = make_user("admin@race.example", organization=regione, role="regional_admin")
+    pratese = Zona.objects.get(slug="pratese")
+    officer = make_user(
+        "sds@race.example",
+        organization=make_organization("SdS", "sds"),
+        role="territory_viewer",
+        zona=pratese,
+    )
+    guideline = make_guideline(admin, slug="gara")
+    item = items_of(guideline)[0]
+
+    results = racing.race(
+        lambda i: guidelines.record_uptake(
+            item=item, zona=pratese, status=STATUS_VALUES[i % 4], note=f"n{i}", by=officer
+        ),
+        THREADS,
+    )
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert Uptake.objects.filter(item=item, zona=pratese).count() == 1
+    uptake = Uptake.objects.get()
+    assert HistoryEntry.objects.for_object(uptake).filter(action="created").count() == 1
+
+    results = racing.race(lambda i: guidelines.new_version(guideline, by=admin), THREADS)
+    created = [r for r in results if isinstance(r, Guideline)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert (len(created), len(refused)) == (1, THREADS - 1)
+    assert list(Guideline.objects.filter(slug="gara").values_list("version", flat=True)) == [2, 1]
+    # The uptake came along to the one new version.
+    assert Uptake.objects.filter(item__section__guideline=created[0]).count() == 1
