@@ -290,12 +290,17 @@ _url = URLValidator(schemes=["http", "https"])
 def record_uptake(
     *, item: GuidelineItem, zona: Zona, status: str, note: str = "", plan_url: str = "", by
 ) -> Uptake:
-    """Create or update the uptake of `item` in `zona` (published versions only)."""
+    """Create or update the uptake of `item` in `zona` (on the latest published version)."""
     if not permissions.can_record_uptake(by, zona):
         raise PermissionDenied(_("You cannot record the uptake of this zona distretto."))
     guideline = item.section.guideline
     if guideline.status != Guideline.Status.PUBLISHED:
         raise ValidationError(_("Uptake is recorded on published guidelines only."))
+    # A superseded version keeps the records it had: they are history, carried to the next.
+    if Guideline.objects.filter(
+        slug=guideline.slug, version__gt=guideline.version, status=Guideline.Status.PUBLISHED
+    ).exists():
+        raise ValidationError(_("A newer version is published: record the uptake there."))
     if status not in STATUSES:
         raise ValidationError({"status": _("Choose a valid status.")})
     if plan_url:

@@ -181,3 +181,7 @@ def test_new_version_copies_sections_items_and_uptakes(regione_admin, zona_offic
         "adopted",
     ]
     assert guidelines.latest_published(v1.slug) == v2
+    # v1 is superseded: its records stay as they were.
+    with pytest.raises(ValidationError):
+        guidelines.record_uptake(item=first, zona=pratese, status="not_yet", by=zona_officer)
+    assert Uptake.objects.get(item=first, zona=pratese).status == "adopted"
