@@ -135,13 +135,16 @@ def remove_call_item(
 
 
 @transaction.atomic
-def update_project(project: Project, *, by, fields: dict, relations: dict | None = None) -> Project:
+def update_project(project: Project, *, by, fields: dict, relations: dict | None = None) -> dict:
     """Change a project's data (coordinators): plain fields and, when given, partners,
-    comuni, zone, actions and targets. Records one history entry with every change."""
+    comuni, zone (instances or ids), actions and targets. Records one history entry with
+    every change and returns the changes (empty when the values were already those)."""
     before = snapshot(project, PROJECT_FIELDS) | _relations(project)
     for name, value in fields.items():
         setattr(project, name, value)
     project.save()
+    # Read back as stored (30000 is saved as 30000.00), so that the same value is no change.
+    project.refresh_from_db(fields=list(fields))
     relations = relations or {}
     for name in ("partners", "actions", "targets"):
         if name in relations:
@@ -149,13 +152,13 @@ def update_project(project: Project, *, by, fields: dict, relations: dict | None
     if "comuni" in relations or "zone" in relations:
         set_territory(
             project,
-            comune_ids=[c.pk for c in relations.get("comuni", project.comuni.all())],
-            zona_ids=[z.pk for z in relations.get("zone", project.zone.all())],
+            comune_ids=[getattr(c, "pk", c) for c in relations.get("comuni", project.comuni.all())],
+            zona_ids=[getattr(z, "pk", z) for z in relations.get("zone", project.zone.all())],
         )
     changes = diff(before, snapshot(project, PROJECT_FIELDS) | _relations(project))
     if changes:
         record_history(project, by=by, action="updated", changes=changes)
-    return project
+    return changes
 
 
 @transaction.atomic

@@ -152,11 +152,14 @@ class ProjectImport(importing.RowImport):
             )
             for name, values in relations.items():
                 getattr(project, name).set(values)
+            actions.set_territory(project, comune_ids=cleaned["comuni"], zona_ids=cleaned["zones"])
             self.result.created.append(project.code)
-        else:
-            actions.update_project(project, by=self.by, fields=fields, relations=relations)
+            return
+        relations |= {"comuni": cleaned["comuni"], "zone": cleaned["zones"]}
+        if actions.update_project(project, by=self.by, fields=fields, relations=relations):
             self.result.updated.append(project.code)
-        actions.set_territory(project, comune_ids=cleaned["comuni"], zona_ids=cleaned["zones"])
+        else:
+            self.result.unchanged.append(project.code)
 
     def finish(self) -> None:
         actions.schedule_reports(self.call)

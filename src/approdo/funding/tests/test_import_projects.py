@@ -63,9 +63,20 @@ def test_import_again_updates_instead_of_duplicating(prato, coop):
     run(rows_of(*GOOD), call_slug="bando")
     changed = GOOD[1].replace("Sportello legale", "Sportello giuridico")
     result = run(rows_of(GOOD[0], changed), call_slug="bando")
-    assert result.updated == ["A-1", "A-2"] and result.created == []
+    assert result.updated == ["A-2"] and result.unchanged == ["A-1"] and result.created == []
     assert Project.objects.filter(call__slug="bando").count() == 2
     assert Project.objects.get(code="A-2").title == "Sportello giuridico"
+    assert HistoryEntry.objects.filter(action="updated").count() == 1
+
+
+def test_a_file_imported_twice_changes_nothing_the_second_time(prato, coop):
+    run(rows_of(*GOOD), call_slug="bando")
+    history = HistoryEntry.objects.count()
+
+    result = run(rows_of(*GOOD), call_slug="bando")
+
+    assert result.unchanged == ["A-1", "A-2"] and result.updated == [] and result.created == []
+    assert HistoryEntry.objects.count() == history
 
 
 def test_every_bad_row_is_reported_and_nothing_is_written(prato):
