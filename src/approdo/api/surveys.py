@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -23,9 +23,10 @@ from approdo.api.errors import PROBLEM_CONTENT_TYPE, problem
 from approdo.core.decorators import public
 from approdo.organizations import permissions
 from approdo.reports.actions import request_export
-from approdo.reports.writers import CONTENT_TYPES, csv_lines, write_xlsx
+from approdo.reports.datasets import DatasetError
+from approdo.reports.downloads import Download
+from approdo.reports.writers import CONTENT_TYPES
 from approdo.surveys import actions
-from approdo.surveys.exports import SurveyResponses
 from approdo.surveys.models import Campaign, QuestionnaireVersion, SurveyResponse
 
 # The XForm text is not needed here, and the schema (tens of kB of JSON) comes from the cache:
@@ -340,7 +341,9 @@ class XLSXRenderer(PassthroughRenderer):
     format = "xlsx"
 
 
-def _export_params(request, slug: str) -> dict:
+def _download(request, slug: str) -> Download:
+    """The campaign's responses from the dataset registry, as the pages and exports get them.
+    A member who may see the campaign but not export it gets 403; anybody else 404."""
     campaign = get_object_or_404(Campaign, slug=slug)
     if not permissions.can_read_everything(request.user):
         if can_see_campaign(request.user, campaign):
@@ -353,10 +356,9 @@ def _export_params(request, slug: str) -> dict:
         "labels": query.get("labels", "codes"),
         "language": query.get("language", ""),
     }
-    dataset = SurveyResponses()
     try:
-        return dataset.clean_params(params)
-    except ValueError as error:
+        return Download.prepare(request.user, "survey_responses", params)
+    except DatasetError as error:
         raise serializers.ValidationError({"labels": [str(error)]}) from error
 
 
@@ -385,12 +387,7 @@ EXPORT_QUERY = [
 @permission_classes([IsAuthenticated])
 @renderer_classes([JSONRenderer, CSVRenderer])
 def campaign_responses_csv(request, slug: str):
-    params = _export_params(request, slug)
-    dataset = SurveyResponses()
-    sheet = dataset.sheets(params)[0]
-    response = StreamingHttpResponse(csv_lines(sheet), content_type=CONTENT_TYPES["csv"])
-    response["Content-Disposition"] = f'attachment; filename="{dataset.filename(params)}.csv"'
-    return response
+    return _download(request, slug).response("csv")
 
 
 @public
@@ -412,17 +409,12 @@ def campaign_responses_csv(request, slug: str):
 @permission_classes([IsAuthenticated])
 @renderer_classes([JSONRenderer, XLSXRenderer])
 def campaign_responses_xlsx(request, slug: str):
-    params = _export_params(request, slug)
-    dataset = SurveyResponses()
-    sheets = dataset.sheets(params)
-    if (sheets[0].expected or 0) > settings.APPRODO_EXPORT_INLINE_MAX_ROWS:
+    download = _download(request, slug)
+    if (download.rows or 0) > settings.APPRODO_EXPORT_INLINE_MAX_ROWS:
         export = request_export(
-            by=request.user, dataset="survey_responses", fmt="xlsx", params=params
+            by=request.user, dataset="survey_responses", fmt="xlsx", params=download.params
         )
         url = request.build_absolute_uri(reverse("reports:export-detail", kwargs={"pk": export.pk}))
         body = {"export": export.pk, "status": export.status, "url": url}
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
-    response = HttpResponse(content_type=CONTENT_TYPES["xlsx"])
-    write_xlsx(sheets, response)
-    response["Content-Disposition"] = f'attachment; filename="{dataset.filename(params)}.xlsx"'
-    return response
+    return download.response("xlsx")
