@@ -243,3 +243,42 @@ def test_invalid_event_form(client, regione_admin):
     assert response.status_code == 200
     assert "cannot end before it starts" in response.content.decode()
     assert not Event.objects.filter(slug="x").exists()
+
+
+def test_edit_saves_the_programme(client, event, prato_member):
+    client.force_login(prato_member)
+    url = "/partecipazione/eventi/seminario-prato/modifica/"
+    assert client.get(url).status_code == 200
+    data = {
+        "title": "Seminario rinnovato",
+        "kind": "workshop",
+        "starts_at": "2031-05-06T09:00",
+        "ends_at": "2031-05-06T13:00",
+        "mode": "hybrid",
+        "place": "Palazzo Pretorio, Prato",
+        "online_link": "https://meet.example.org/nuovo",
+        "capacity": "12",
+        "organizers": [event.organizers.get().pk],
+        "agenda-TOTAL_FORMS": "1",
+        "agenda-INITIAL_FORMS": "0",
+        "agenda-0-starts_at": "2031-05-06T09:30",
+        "agenda-0-title": "Saluti istituzionali",
+        "agenda-0-speakers": "Regione Toscana",
+    }
+    assert client.post(url, data).status_code == 302
+    event.refresh_from_db()
+    assert (event.title, event.capacity, event.slug) == (
+        "Seminario rinnovato",
+        12,
+        "seminario-prato",
+    )
+    assert [i.title for i in event.agenda.all()] == ["Saluti istituzionali"]
+    page = client.get("/partecipazione/eventi/seminario-prato/").content.decode()
+    assert "09:30" in page and "Saluti istituzionali" in page
+    assert "meet.example.org" not in page
+
+
+def test_other_organisations_cannot_edit(client, event, coop_member):
+    client.force_login(coop_member)
+    assert client.get("/partecipazione/eventi/seminario-prato/modifica/").status_code == 403
+    assert client.post("/partecipazione/eventi/seminario-prato/annulla/").status_code == 403
