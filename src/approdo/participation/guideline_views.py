@@ -6,6 +6,7 @@ drafts; a zona's officer (or its ASL's) records that zona's uptake on its page.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -214,8 +215,7 @@ def guideline_edit(request, slug, version):
 
 
 def save_edits(guideline, sections, data, *, by) -> None:
-    from django.db import transaction
-
+    """The whole page is saved or nothing is."""
     with transaction.atomic():
         guidelines.update_guideline(
             guideline, title=data["title"], introduction=data["introduction"], by=by
