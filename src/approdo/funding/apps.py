@@ -6,7 +6,7 @@ from approdo.core.registry import MenuGroup
 
 class FundingConfig(AppConfig):
     name = "approdo.funding"
-    datasets = "approdo.funding.ranking.datasets"
+    datasets = "approdo.funding.exports.datasets"
     demo = "approdo.funding.demo.create_demo_data"
     demo_order = 60
     menu = "approdo.funding.navigation.menu"

@@ -130,11 +130,6 @@ class Ranking(Dataset):
         return [ranking_sheet(Call.objects.get(slug=params["call"]))]
 
 
-def datasets() -> dict[str, Dataset]:
-    """The funding datasets, by name (declared in FundingConfig)."""
-    return {"ranking": Ranking()}
-
-
 def ranking_pdf(call: Call) -> bytes | None:
     """The ranking as a PDF, or None where WeasyPrint cannot run."""
     try:

@@ -552,11 +552,7 @@ def monitoring_view(request, slug):
 def indicator_values_csv(request, slug):
     _require(permissions.can_read_all(request.user))
     call = _call(request, slug)
-    response = HttpResponse(
-        monitoring.indicator_values_csv(call), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="indicatori-{call.slug}.csv"'
-    return response
+    return Download.prepare(request.user, "indicator_values", {"call": call.slug}).response("csv")
 
 
 @require_http_methods(["GET", "POST"])
