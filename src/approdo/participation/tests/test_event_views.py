@@ -282,3 +282,18 @@ def test_other_organisations_cannot_edit(client, event, coop_member):
     client.force_login(coop_member)
     assert client.get("/partecipazione/eventi/seminario-prato/modifica/").status_code == 403
     assert client.post("/partecipazione/eventi/seminario-prato/annulla/").status_code == 403
+
+
+def test_list_and_detail_queries_do_not_grow_with_events(
+    client, event, django_assert_max_num_queries
+):
+    for n in range(8):
+        make_registration(make_event(slug=f"altro-{n}"), listed=True)
+    with django_assert_max_num_queries(12):
+        response = client.get("/partecipazione/eventi/")
+    assert response.status_code == 200
+    for n in range(8):
+        make_registration(event, listed=True, organization_name=f"Org {n}")
+    with django_assert_max_num_queries(20):
+        response = client.get("/partecipazione/eventi/seminario-prato/")
+    assert response.status_code == 200
