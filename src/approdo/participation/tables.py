@@ -189,7 +189,7 @@ def assign_participants(event: Event, *, by) -> dict[int, int]:
     if not tables:
         raise ValidationError(_("The event has no working tables yet."))
     registrations = list(
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .filter(event=event)
         .select_related("organization")
         .order_by("created_at", "pk")
