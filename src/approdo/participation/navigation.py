@@ -6,6 +6,12 @@ from approdo.core.registry import MenuEntry
 
 
 def menu(user) -> list[MenuEntry]:
-    entries = [MenuEntry("participation", _("Events"), "participation:event-list", order=10)]
-    # Guidelines, reports and tables: their entries go here, after the events (order > 10).
-    return entries
+    return [
+        MenuEntry("participation", _("Events"), "participation:event-list", order=10),
+        MenuEntry(
+            "participation",
+            _("Guidelines for the zonal plans"),
+            "participation:guideline-list",
+            order=20,
+        ),
+    ]
