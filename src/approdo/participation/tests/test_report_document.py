@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from approdo.funding.models import Project
 from approdo.funding.tests.factories import make_call, make_project
@@ -17,6 +18,13 @@ from approdo.participation.tests.test_synthesis import hide, make_contribution
 from approdo.practices.tests.test_catalogue_fixtures import make_practice
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The assertions read the English msgids, whatever the lead translates them into.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ table, the draft -> review -> published workflow with its refusals, and the hist
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.utils import timezone
 
 from approdo.core.models import HistoryEntry
@@ -185,3 +186,23 @@ def test_only_organisers_publish_and_outsiders_change_nothing(
     with pytest.raises(PermissionDenied):
         synthesis.comment(report, by=rapporteur, text="io")
     assert report.status == "in_review"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises every write")
+def test_two_organisers_publishing_at_once_publish_once(prato, prato_member, anci_coordinator):
+    from approdo.core.tests import racing
+
+    table = make_table(make_event(organizers=[prato]))
+    report = synthesis.report_for(table)
+    synthesis.save_statement(report, by=prato_member, kind="finding", text="A", citations=[])
+    synthesis.submit_for_review(report, by=prato_member)
+    people = [prato_member, anci_coordinator] * 4
+
+    def publish(index):
+        return synthesis.publish(SynthesisReport.objects.get(pk=report.pk), by=people[index])
+
+    results = racing.race(publish, len(people))
+    assert sum(isinstance(r, SynthesisReport) for r in results) == 1
+    assert all(isinstance(r, SynthesisReport | synthesis.SynthesisError) for r in results)
+    assert HistoryEntry.objects.for_object(report).filter(action="published").count() == 1
