@@ -181,7 +181,7 @@ def table_detail(request, slug, number):
     ).select_related("organization")
     if not organiser:
         participants = participants.filter(listed=True)
-    recorder = permissions.can_record_contributions(request.user, table)
+    recorder = organiser or permissions.can_record_contributions(request.user, table)
     return render(
         request,
         "participation/table_detail.html",
