@@ -84,6 +84,11 @@ def crumbs(table: WorkingTable, *items) -> list:
 @public
 @require_safe
 def report_detail(request, slug, number):
+    table = _table(request, slug, number)
+    if _existing_report(table) is None and permissions.can_write_report(
+        request.user, SynthesisReport(table=table)
+    ):
+        return redirect(_report_url(table, "report-edit"))  # nothing to read yet
     report = _seen_report(request, slug, number)
     table = report.table
     user = request.user

@@ -61,8 +61,13 @@ def can_comment(user, report: SynthesisReport) -> bool:
     return can_send_back(user, report)
 
 
-def _statement_label(statement: Statement) -> str:
-    return f"{statement.get_kind_display()} {statement.order}: {statement.text[:120]}"
+def _statement_label(statement: Statement, cited=None) -> str:
+    """A statement as the history shows it; with `cited`, the ids of the contributions it
+    cites, so a change of citations alone is recorded too."""
+    label = f"{statement.get_kind_display()} {statement.order}: {statement.text[:120]}"
+    if cited is not None:
+        label += " [" + ", ".join(str(pk) for pk in sorted(cited)) + "]"
+    return label
 
 
 @transaction.atomic
@@ -133,28 +138,19 @@ def save_statement(
             report,
             by=by,
             action="edited",
-            changes={"statements": [None, _statement_label(statement)]},
+            changes={"statements": [None, _statement_label(statement, [c.pk for c in cited])]},
         )
         return statement
-    before = _statement_label(statement)
-    before_cited = set(statement.citations.values_list("pk", flat=True))
+    before = _statement_label(statement, statement.citations.values_list("pk", flat=True))
     if statement.kind != kind:
         last = report.statements.filter(kind=kind).aggregate(n=Max("order"))["n"] or 0
         statement.order = last + 1
     statement.kind, statement.text = kind, text
     statement.save(update_fields=["kind", "text", "order"])
     statement.citations.set(cited)
-    after = _statement_label(statement)
-    changes = {}
+    after = _statement_label(statement, [c.pk for c in cited])
     if before != after:
-        changes["statements"] = [before, after]
-    if before_cited != {c.pk for c in cited}:
-        changes["citations"] = [
-            ", ".join(str(pk) for pk in sorted(before_cited)),
-            ", ".join(str(c.pk) for c in sorted(cited, key=lambda c: c.pk)),
-        ]
-    if changes:
-        record_history(report, by=by, action="edited", changes=changes)
+        record_history(report, by=by, action="edited", changes={"statements": [before, after]})
     return statement
 
 

@@ -199,3 +199,11 @@ def test_report_page_makes_a_bounded_number_of_queries(client, table, prato_memb
         assert client.get(url(big_table)).status_code == 200
     assert len(many) == len(few)
     assert len(many) <= 16, "\n".join(q["sql"][:150] for q in many)
+
+
+def test_before_anything_is_written_writers_go_to_the_editor(client, table, rapporteur):
+    assert client.get(url(table)).status_code == 404
+    client.force_login(rapporteur)
+    response = client.get(url(table))
+    assert response.status_code == 302 and response["Location"] == url(table, "report-edit")
+    assert not SynthesisReport.objects.exists()

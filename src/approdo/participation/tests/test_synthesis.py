@@ -104,8 +104,9 @@ def test_editing_a_statement_changes_text_and_citations(report, rapporteur, tabl
     statement.refresh_from_db()
     assert statement.kind == "recommendation" and statement.text == "Raccomandazione"
     assert list(statement.citations.all()) == [second]
-    changes = HistoryEntry.objects.for_object(report).filter(action="edited").first().changes
-    assert "citations" in changes and "statements" in changes
+    entry = HistoryEntry.objects.for_object(report).filter(action="edited").first()
+    old, new = entry.changes["statements"]
+    assert old.endswith(f": Uno [{first.pk}]") and new.endswith(f": Raccomandazione [{second.pk}]")
 
 
 def test_move_and_delete_keep_the_order(report, rapporteur):
