@@ -137,6 +137,10 @@ class ContributionForm(StyledFormMixin, forms.Form):
                 label=_("Speaker's organisation"), max_length=250, required=False
             )
             self.fields["anonymous"].label = _("Anonymous: the speaker is shown to organisers only")
+            self._bound_fields_cache.pop("anonymous", None)  # bound with the former label
+            # After each save the page comes back with the question kept: the next statement
+            # is typed straight away.
+            self.fields["text"].widget.attrs["autofocus"] = True
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()

@@ -216,6 +216,7 @@ def test_rapporteur_records_quickly_keeping_the_question(
     assert answer.status_code == 302 and f"domanda={question.pk}" in answer["Location"]
     page = client.get(answer["Location"])
     assert page.context["form"]["question"].value() == question.pk
+    assert "the speaker is shown to organisers only" in page.content.decode()
     recorded = Contribution.objects.get()
     assert recorded.phase == "during" and recorded.speaker == "Luca"
     assert client.post(url("table-record", table), {"question": question.pk}).status_code == 200
