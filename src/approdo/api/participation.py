@@ -11,6 +11,7 @@ gives the public reading of a report, as its page does.
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -205,6 +206,12 @@ class GuidelineUptakeSerializer(serializers.Serializer):
 
 # --- Events ----------------------------------------------------------------------------------
 
+
+def local(moment):
+    """Date-times in the site's time zone, as the other endpoints give them."""
+    return timezone.localtime(moment) if moment is not None else None
+
+
 WHEN = ["upcoming", "past"]
 LIST_QUERY = [
     params.choice("when", WHEN, "upcoming: not yet ended, soonest first; past: latest first."),
@@ -260,13 +267,13 @@ def event_item(event: Event, request) -> dict:
         "kind": event.kind,
         "status": event.status,
         "mode": event.mode,
-        "starts_at": event.starts_at,
-        "ends_at": event.ends_at,
+        "starts_at": local(event.starts_at),
+        "ends_at": local(event.ends_at),
         "place": event.place,
         "capacity": event.capacity,
         "places_left": places_left,
         "registration_open": event.registration_is_open(),
-        "registration_deadline": event.registration_deadline,
+        "registration_deadline": local(event.registration_deadline),
         "organisers": [{"id": o.pk, "name": o.name} for o in event.organizers.all()],
         "calls": [{"slug": c.slug, "title": c.title} for c in event.calls.all()],
         "projects": [{"id": p.pk, "title": p.title} for p in event.projects.all()],
@@ -342,8 +349,8 @@ def event_detail(request, slug: str):
     body = event_item(event, request)
     body["agenda"] = [
         {
-            "starts_at": item.starts_at,
-            "ends_at": item.ends_at,
+            "starts_at": local(item.starts_at),
+            "ends_at": local(item.ends_at),
             "title": item.title,
             "speakers": item.speakers,
             "description": item.description,
@@ -409,8 +416,8 @@ def event_report(request, slug: str):
             "event": {
                 "slug": event.slug,
                 "title": event.title,
-                "starts_at": event.starts_at,
-                "ends_at": event.ends_at,
+                "starts_at": local(event.starts_at),
+                "ends_at": local(event.ends_at),
                 "url": request.build_absolute_uri(event.get_absolute_url()),
             },
             "tables": [table_report(report, request) for report in reports],
@@ -460,7 +467,7 @@ def guideline_uptake(request, slug: str):
                 "version": guideline.version,
                 "title": guideline.title,
                 "status": guideline.status,
-                "published_at": guideline.published_at,
+                "published_at": local(guideline.published_at),
                 "url": request.build_absolute_uri(
                     reverse("participation:guideline-detail", kwargs={"slug": guideline.slug})
                 ),
