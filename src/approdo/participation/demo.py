@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from approdo.funding.models import Call, Project
-from approdo.organizations.models import Organization
-from approdo.participation import guidelines
+from approdo.organizations.models import Organization, User
+from approdo.participation import contributions, guidelines
 from approdo.participation.models import (
     AgendaItem,
     Contribution,
@@ -43,6 +43,8 @@ UPCOMING = "comunita-di-pratica-piani-integrati-zonali"
 GUIDELINE = "linee-guida-piani-integrati-zonali-2021"
 CALL = "coesione-sociale-2019"
 ORGANISERS = ["Regione Toscana", "ANCI Toscana"]
+# The demo's regional administrator (organizations/demo.py) records the statements at the tables.
+RECORDER = "admin@regione.example.org"
 
 
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -552,8 +554,8 @@ def people(count: int, offset: int = 0) -> list[tuple[str, str]]:
 def create_demo_data() -> str:
     organisations = list(Organization.objects.order_by("name"))
     seminar, tables = _seminar(organisations)
-    contributions = _contributions(seminar, tables)
-    reports = _reports(tables, contributions)
+    by_position = _contributions(seminar, tables)
+    reports = _reports(tables, by_position)
     guideline = _guideline(reports)
     upcoming = _upcoming(organisations)
     registered = seminar.registrations.holding_a_place()
@@ -645,6 +647,7 @@ def _contributions(seminar, tables) -> dict[tuple[int, int, int], Contribution]:
         Project.objects.filter(call__slug=CALL, status=Project.Status.FUNDED).order_by("code")
     )
     practices = list(Practice.objects.published().order_by("code")[:4])
+    recorder = User.objects.filter(email=RECORDER).first()
     found = {}
     cited = 0
     for t, (table, per_question) in enumerate(zip(tables, CONTRIBUTIONS, strict=True)):
@@ -658,26 +661,51 @@ def _contributions(seminar, tables) -> dict[tuple[int, int, int], Contribution]:
                 contribution = existing.get(text)
                 if contribution is None:
                     author = participants[(q * 3 + i) % len(participants)] if participants else None
-                    contribution = Contribution.objects.create(
-                        question=question,
-                        phase=phase,
-                        text=text,
-                        speaker=author.name if author else "",
-                        speaker_organization=author.organization_label if author else "",
-                        anonymous=anonymous,
-                        registration=author if phase == Contribution.Phase.BEFORE else None,
-                        tags=tags,
-                    )
-                    if cites and projects:
-                        contribution.projects.add(projects[cited % len(projects)])
-                        cited += 1
-                    if E in tags and practices:
-                        contribution.practices.add(practices[(t + q) % len(practices)])
+                    cited_projects = [projects[cited % len(projects)]] if cites and projects else []
+                    cited += bool(cited_projects)
+                    cited_practices = [practices[(t + q) % len(practices)]] if E in tags else []
+                    contribution = _contribute(
+                        table, question, author, phase, text, tags, anonymous,
+                        cited_projects, cited_practices, recorder,
+                    )  # fmt: skip
                 found[(t, q, i)] = contribution
     return found
 
 
-def _reports(tables, contributions) -> list[SynthesisReport]:
+def _contribute(table, question, author, phase, text, tags, anonymous, projects, practices, by):
+    """Through the participation actions (a participant before the event, the organiser who
+    records during it), at the times they happened; with the models where the actions cannot
+    apply (the demo accounts or the participants are missing)."""
+    values = {"text": text, "tags": tags, "anonymous": anonymous}
+    values.update(projects=projects, practices=practices)
+    if phase == Contribution.Phase.BEFORE and author is not None:
+        return contributions.contribute_before(
+            registration=author, question=question, now=_at(DAY - datetime.timedelta(days=5), 18),
+            **values,
+        )  # fmt: skip
+    if phase == Contribution.Phase.DURING and by is not None:
+        return contributions.record(
+            table=table, question=question, by=by, now=_at(DAY, 11),
+            speaker=author.name if author else "",
+            speaker_organization=author.organization_label if author else "",
+            **values,
+        )  # fmt: skip
+    contribution = Contribution.objects.create(
+        question=question,
+        phase=phase,
+        text=text,
+        tags=tags,
+        anonymous=anonymous,
+        speaker=author.name if author else "",
+        speaker_organization=author.organization_label if author else "",
+        registration=author if phase == Contribution.Phase.BEFORE else None,
+    )
+    contribution.projects.set(projects)
+    contribution.practices.set(practices)
+    return contribution
+
+
+def _reports(tables, by_position) -> list[SynthesisReport]:
     published_at = _at(datetime.date(2021, 10, 15), 10)
     reports = []
     for t, (table, (summary, statements)) in enumerate(zip(tables, REPORTS, strict=True)):
@@ -696,7 +724,7 @@ def _reports(tables, contributions) -> list[SynthesisReport]:
                 statement = Statement.objects.create(
                     report=report, kind=kind, order=orders[kind], text=text
                 )
-                statement.citations.set([contributions[(t, q, i)] for q, i in cites])
+                statement.citations.set([by_position[(t, q, i)] for q, i in cites])
         reports.append(report)
     return reports
 

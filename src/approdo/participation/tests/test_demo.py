@@ -64,6 +64,10 @@ def test_the_demo_makes_the_seminar_and_is_idempotent():
     assert {c.phase for c in contributions} == {"before", "during"}
     assert contributions.filter(anonymous=True).exists()
     assert all(c.tags for c in contributions)
+    # Written through the actions: participants before, the demo's organiser during.
+    assert not contributions.filter(phase="before", registration__isnull=True).exists()
+    during = contributions.filter(phase="during")
+    assert not during.exclude(created_by__email=demo.RECORDER).exists()
     cited = contributions.filter(projects__isnull=False).distinct()
     assert cited.exists()
     assert not cited.exclude(projects__call__slug="coesione-sociale-2019").exists()
