@@ -42,9 +42,16 @@ def _project(project: Project) -> dict:
         "id": project.pk,
         "code": project.code,
         "title": project.title,
+        # The project's own page is for the funding staff and the applicant; the public
+        # follows the link to its call.
         "url": reverse(
             "funding:project-detail", kwargs={"slug": project.call.slug, "pk": project.pk}
         ),
+        "call": {
+            "slug": project.call.slug,
+            "title": project.call.title,
+            "url": reverse("funding:call-detail", kwargs={"slug": project.call.slug}),
+        },
     }
 
 
@@ -106,7 +113,9 @@ def report_data(report: SynthesisReport) -> dict:
                 "text", "phase", "question": {"order", "text"},
                 "author": "Name (Organisation)" or None when anonymous or unknown,
                 "projects": [PROJECT], "practices": [PRACTICE]}
-    PROJECT = {"id", "code", "title", "url"};  PRACTICE = {"code", "title", "url"}
+    PROJECT = {"id", "code", "title", "url" (project page: funding staff and applicant only),
+               "call": {"slug", "title", "url" (public)}}
+    PRACTICE = {"code", "title", "url"}   # a practice's key is its code (no slug)
     """
     table = report.table
     event = table.event

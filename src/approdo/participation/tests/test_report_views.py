@@ -71,7 +71,7 @@ def test_published_report_is_public_with_its_sources(client, table, prato_member
     page = response.content.decode()
     assert "Ponti utili." in page and 'href="#source-1"' in page and 'id="source-2"' in page
     assert "Le case ponte funzionano." in page and "Anna Rossi" in page
-    assert project.get_absolute_url() in page
+    assert project.call.get_absolute_url() in page and "Case ponte" in page
     assert "Mario Bianchi" not in page and "Poi nascosto." not in page
     assert "One source withdrawn by the moderators." in page
     assert url(table, "report-pdf") in page and url(table, "report-docx") in page
