@@ -4,12 +4,14 @@ and moving one participant by hand."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from approdo.core.models import HistoryEntry
+from approdo.core.tests import racing
 from approdo.organizations.models import Organization
 from approdo.organizations.tests.factories import make_organization
-from approdo.participation import tables
-from approdo.participation.models import Registration, WorkingTable
+from approdo.participation import contributions, tables
+from approdo.participation.models import Contribution, Registration, WorkingTable
 from approdo.participation.tests.factories import make_event, make_registration, make_table
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +188,30 @@ def test_moving_one_registration(regione_admin):
     with pytest.raises(ValidationError):
         tables.move_registration(waiting, table=t1, by=regione_admin)
     assert WorkingTable.objects.filter(event=event).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises every write")
+def test_questions_added_at_the_same_moment_take_distinct_orders(regione_admin):
+    table = make_table(make_event(), number=1, questions=2)
+    results = racing.race(
+        lambda i: tables.add_question(table, text=f"Domanda concorrente {i}?", by=regione_admin),
+        8,
+    )
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert sorted(table.questions.values_list("order", flat=True)) == list(range(1, 11))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises every write")
+def test_a_contribution_hidden_twice_at_once_is_hidden_once(regione_admin):
+    table = make_table(make_event(), number=1, questions=1)
+    contribution = Contribution.objects.create(
+        question=table.questions.get(), phase=Contribution.Phase.DURING, text="Testo"
+    )
+    results = racing.race(
+        lambda i: contributions.hide(contribution, by=regione_admin, reason=f"Motivo {i}"), 6
+    )
+    assert len([r for r in results if isinstance(r, Contribution)]) == 1
+    assert all(isinstance(r, ValidationError) for r in results if not isinstance(r, Contribution))
+    assert HistoryEntry.objects.filter(object_id=contribution.pk, action="updated").count() == 1
