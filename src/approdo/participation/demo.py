@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from approdo.funding.models import Call, Project
 from approdo.organizations.models import Organization, User
-from approdo.participation import contributions, guidelines
+from approdo.participation import contributions, guidelines, synthesis
 from approdo.participation.models import (
     AgendaItem,
     Contribution,
@@ -706,18 +706,30 @@ def _contribute(table, question, author, phase, text, tags, anonymous, projects,
 
 
 def _reports(tables, by_position) -> list[SynthesisReport]:
+    """A published report per table: written, sent for review and published through the
+    synthesis actions by the demo's organiser (with the models when that account is missing),
+    dated as the seminar's reports were."""
+    by = User.objects.filter(email=RECORDER).first()
     published_at = _at(datetime.date(2021, 10, 15), 10)
     reports = []
     for t, (table, (summary, statements)) in enumerate(zip(tables, REPORTS, strict=True)):
-        report, created = SynthesisReport.objects.get_or_create(
-            table=table,
-            defaults={
-                "summary": summary,
-                "status": SynthesisReport.Status.PUBLISHED,
-                "published_at": published_at,
-            },
-        )
-        if created:
+        report = SynthesisReport.objects.filter(table=table).first()
+        if report is None and by is not None:
+            report = synthesis.report_for(table, by=by)
+            synthesis.update_summary(report, by=by, summary=summary)
+            for kind, text, cites in statements:
+                cited = [by_position[(t, q, i)] for q, i in cites]
+                synthesis.save_statement(report, by=by, kind=kind, text=text, citations=cited)
+            synthesis.submit_for_review(report, by=by)
+            synthesis.publish(report, by=by)
+            SynthesisReport.objects.filter(pk=report.pk).update(published_at=published_at)
+        elif report is None:
+            report = SynthesisReport.objects.create(
+                table=table,
+                summary=summary,
+                status=SynthesisReport.Status.PUBLISHED,
+                published_at=published_at,
+            )
             orders = {"finding": 0, "recommendation": 0}
             for kind, text, cites in statements:
                 orders[kind] += 1
@@ -730,6 +742,9 @@ def _reports(tables, by_position) -> list[SynthesisReport]:
 
 
 def _guideline(reports) -> Guideline:
+    """The guideline from the reports' recommendations, published, and its uptake recorded in
+    some zone through the guidelines actions by the demo's regional administrator."""
+    by = User.objects.filter(email=RECORDER).first()
     guideline = guidelines.latest_published(GUIDELINE)
     if guideline is None:
         draft = guidelines.latest_version(GUIDELINE) or guidelines.create_guideline(
@@ -740,26 +755,24 @@ def _guideline(reports) -> Guideline:
             "(progetto FAMI TEAMS), per un sistema dei servizi integrato, intersettoriale e "
             "universalista.",
             reports=reports,
-            by=None,
+            by=by,
         )
-        guideline = guidelines.publish(draft, by=None)
+        guideline = guidelines.publish(draft, by=by)
     items = list(
         GuidelineItem.objects.filter(section__guideline=guideline)
+        .select_related("section__guideline")
         .order_by("section__order", "order")
-        .values_list("pk", flat=True)
     )
+    recorded = set(Uptake.objects.filter(item__in=items).values_list("item_id", "zona_id"))
     for zona in Zona.objects.filter(slug__in=UPTAKES).only("pk", "slug"):
-        for pk, status in zip(items, UPTAKES[zona.slug], strict=False):
-            Uptake.objects.get_or_create(
-                item_id=pk,
-                zona=zona,
-                defaults={
-                    "status": status,
-                    "note": "Recepita nel piano integrato zonale 2022."
-                    if status == Uptake.Status.ADOPTED
-                    else "",
-                },
-            )
+        for item, status in zip(items, UPTAKES[zona.slug], strict=False):
+            if (item.pk, zona.pk) in recorded:
+                continue
+            note = "Recepita nel piano integrato zonale 2022." if status == "adopted" else ""
+            if by is not None:
+                guidelines.record_uptake(item=item, zona=zona, status=status, note=note, by=by)
+            else:
+                Uptake.objects.create(item=item, zona=zona, status=status, note=note)
     return guideline
 
 

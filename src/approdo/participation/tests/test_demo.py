@@ -74,6 +74,7 @@ def test_the_demo_makes_the_seminar_and_is_idempotent():
     # A published report per table, each statement citing contributions of its table.
     reports = SynthesisReport.objects.filter(table__event=seminar)
     assert reports.filter(status=SynthesisReport.Status.PUBLISHED).count() == 4
+    assert {r.published_at.year for r in reports} == {2021}
     for statement in Statement.objects.filter(report__in=reports).prefetch_related("citations"):
         assert statement.citations.exists()
         assert {c.question.table_id for c in statement.citations.all()} == {
