@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -94,16 +94,14 @@ def _own_registration(request, event) -> Registration | None:
     return mine.filter(Q(user=request.user) | Q(email=request.user.email.lower())).first()
 
 
-def _tables_with_links(event) -> list[tuple]:
-    """(table, its page or "") for each table; the tables' pages may not be mounted."""
-    rows = []
-    for table in event.tables.all():
-        try:
-            url = table.get_absolute_url()
-        except NoReverseMatch:
-            url = ""
-        rows.append((table, url))
-    return rows
+def _tables_with_reports(event) -> list[tuple]:
+    """(table, its published synthesis report or None) for each table."""
+    tables = event.tables.select_related("report")
+    return [
+        (table, report if report and report.status == report.Status.PUBLISHED else None)
+        for table in tables
+        for report in [getattr(table, "report", None)]
+    ]
 
 
 def _registration_form(request, event, data=None):
@@ -120,7 +118,7 @@ def _detail_context(request, event, form=None) -> dict:
         "breadcrumbs": [_events_crumb(), (event.title, None)],
         "event": event,
         "agenda": event.agenda.all(),
-        "tables": _tables_with_links(event),
+        "tables": _tables_with_reports(event),
         "organizers": event.organizers.order_by("name"),
         "calls": event.calls.all(),
         "projects": event.projects.select_related("call"),

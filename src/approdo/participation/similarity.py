@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from approdo.participation.models import Contribution, GuidingQuestion, WorkingTable
-from approdo.practices.search import _WORD, fold, terms
+from approdo.practices.search import terms, words
 
 THRESHOLD = 0.25
 MIN_FOR_COMMON = 10  # below this many texts every stem counts
@@ -49,7 +49,7 @@ class Grouping:
 def analyse(text: str) -> tuple[set[str], Counter]:
     """The stems of `text` and, for each stem, the words written for it (to show)."""
     written: Counter = Counter()
-    for word in _WORD.findall(fold(text or "")):
+    for word in words(text):
         stems = terms(word)
         if stems and len(stems[0]) >= MIN_STEM_LENGTH:
             written[(stems[0], word)] += 1

@@ -32,6 +32,7 @@ from approdo.participation.models import (
     Contribution,
     Event,
     Registration,
+    SynthesisReport,
     WorkingTable,
 )
 from approdo.participation.table_forms import (
@@ -182,6 +183,7 @@ def table_detail(request, slug, number):
     if not organiser:
         participants = participants.filter(listed=True)
     recorder = organiser or permissions.can_record_contributions(request.user, table)
+    report = SynthesisReport.objects.filter(table=table).first()
     return render(
         request,
         "participation/table_detail.html",
@@ -196,6 +198,11 @@ def table_detail(request, slug, number):
             "participants": participants.order_by("name", "pk"),
             "organiser": organiser,
             "recorder": recorder,
+            "report": report
+            if report and permissions.can_see_report(request.user, report)
+            else None,
+            "writes_report": recorder
+            and (report is None or permissions.can_write_report(request.user, report)),
             "before_open": event.status == Event.Status.PUBLISHED
             and timezone.now() < event.starts_at,
             "breadcrumbs": _crumbs(event, None, (str(table), None)),

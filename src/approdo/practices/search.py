@@ -59,14 +59,19 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def terms(text: str) -> list[str]:
-    """The stemmed words of `text`, in order (stop words and over-long words dropped)."""
-    words = [
+def words(text: str) -> list[str]:
+    """The words of `text` as the index reads them, in order: folded, stop words and
+    over-long words dropped; not yet stemmed."""
+    return [
         word
         for word in _WORD.findall(fold(text or ""))
         if word not in STOP_WORDS and len(word) <= MAX_TERM_LENGTH
     ]
-    return _stemmer().stemWords(words)
+
+
+def terms(text: str) -> list[str]:
+    """The stemmed words of `text`, in order (stop words and over-long words dropped)."""
+    return _stemmer().stemWords(words(text))
 
 
 def query_terms(text: str) -> list[str]:
