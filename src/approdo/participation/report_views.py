@@ -231,7 +231,7 @@ def report_edit(request, slug, number):
         "groups": _citation_groups(table, ticked),
         "comments": report.comments.select_related("author") if report else [],
         "can_comment": report is not None and synthesis.can_comment(request.user, report),
-        "comment_form": CommentForm(),
+        "comment_form": CommentForm(prefix="comment"),  # beside the statement form: ids apart
         "breadcrumbs": crumbs(
             table,
             (_("Synthesis report"), _report_url(table)),
@@ -300,7 +300,7 @@ def report_comment(request, slug, number):
     report = _seen_report(request, slug, number)
     if not permissions.can_review_report(request.user, report):
         raise PermissionDenied
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, prefix="comment")
     if form.is_valid():
         try:
             synthesis.comment(report, by=request.user, text=form.cleaned_data["text"])
