@@ -109,11 +109,20 @@ class EventDetailSerializer(EventSerializer):
     agenda = AgendaItemSerializer(many=True, help_text="The programme, in time order.")
 
 
+class ReportCallSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="The call's public page.")
+
+
 class ReportProjectSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     title = serializers.CharField()
-    url = serializers.CharField()
+    url = serializers.CharField(
+        help_text="The project's page, for the funding staff and the applicant only."
+    )
+    call = ReportCallSerializer()
 
 
 class ReportPracticeSerializer(serializers.Serializer):
@@ -360,11 +369,26 @@ def event_detail(request, slug: str):
     return Response(body)
 
 
+def absolute_urls(value, request):
+    """`value` (report_data's plain data) with every "url" made absolute, as the API's other
+    links are."""
+    if isinstance(value, dict):
+        return {
+            key: request.build_absolute_uri(item)
+            if key == "url" and isinstance(item, str)
+            else absolute_urls(item, request)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [absolute_urls(item, request) for item in value]
+    return value
+
+
 def table_report(report: SynthesisReport, request) -> dict:
     """A published report as report_document.report_data gives it (hidden contributions
     left out, no author for anonymous ones), without the event's figures, which the page
     shows once."""
-    data = report_data(report)
+    data = absolute_urls(report_data(report), request)
     table = report.table
     url = reverse(
         "participation:report-detail",

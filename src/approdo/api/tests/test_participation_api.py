@@ -298,6 +298,9 @@ def test_the_report_gives_the_published_tables_with_their_citations(client, worl
     assert named["author"] == "Maria Rossi (Cooperativa Il Ponte)"
     assert named["question"] == {"order": 1, "text": "Domanda 1?"}
     assert [p["title"] for p in named["projects"]] == ["Casa comune"]
+    assert named["projects"][0]["call"]["slug"] == "bando-2019"
+    assert named["projects"][0]["call"]["url"].startswith("http://testserver/")
+    assert named["practices"][0]["url"].startswith("http://testserver/")
     assert [p["title"] for p in named["practices"]] == ["Sportello casa"]
     assert by_id[world["anonymous"].pk]["author"] is None
     assert table["recommendations"][0]["text"] == "Diffondere lo sportello unico."
