@@ -279,10 +279,11 @@ def table_record(request, slug, number):
     if not permissions.can_record_contributions(request.user, table):
         raise PermissionDenied
     started = timezone.now() >= table.event.starts_at
-    initial = {}
+    # The question just recorded, else the first one: the rapporteur types at once.
     kept = request.GET.get("domanda", "")
-    if kept.isdigit():
-        initial["question"] = table.questions.filter(pk=kept).first()
+    questions = table.questions.order_by("order")
+    question = questions.filter(pk=kept).first() if kept.isdigit() else None
+    initial = {"question": question or questions.first()}
     form = ContributionForm(request.POST or None, table=table, recording=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

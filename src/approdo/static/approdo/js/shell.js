@@ -52,4 +52,41 @@
     foldFilters(event.detail.elt || document);
   });
   foldFilters(document);
+
+  // A table wider than the screen scrolls inside its .table-responsive wrapper: keyboard users
+  // must reach it to scroll it (WCAG 2.1.1), so a wrapper that scrolls becomes focusable, named
+  // after its table's caption or the heading before it. Wrappers that fit are left alone.
+  function focusableScrolling(root) {
+    root.querySelectorAll(".table-responsive").forEach(function (wrapper) {
+      if (wrapper.hasAttribute("tabindex") && !wrapper.dataset.scrollFocus) {
+        return; // the template made it focusable itself
+      }
+      if (wrapper.scrollWidth <= wrapper.clientWidth) {
+        return;
+      }
+      wrapper.dataset.scrollFocus = "1";
+      wrapper.setAttribute("tabindex", "0");
+      var caption = wrapper.querySelector("caption");
+      var heading = caption ? null : wrapper.previousElementSibling;
+      var name = caption ? caption.textContent : heading && /^H[1-6]$/.test(heading.tagName) ? heading.textContent : "";
+      if (name.trim() && !wrapper.hasAttribute("role")) {
+        wrapper.setAttribute("role", "region");
+        wrapper.setAttribute("aria-label", name.trim());
+      }
+    });
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    focusableScrolling(event.detail.elt || document);
+  });
+  window.addEventListener("resize", function () {
+    focusableScrolling(document);
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      focusableScrolling(document);
+    });
+  } else {
+    focusableScrolling(document);
+  }
 })();
