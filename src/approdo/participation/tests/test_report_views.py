@@ -158,7 +158,8 @@ def test_review_workflow_through_the_pages(client, table, rapporteur, prato_memb
     client.force_login(coop_member)
     assert client.post(transition, {"action": "publish"}).status_code == 404
     client.force_login(prato_member)
-    assert client.post(url(table, "report-comment"), {"comment-text": "Rivedere"}).status_code == 302
+    commented = client.post(url(table, "report-comment"), {"comment-text": "Rivedere"})
+    assert commented.status_code == 302
     response = client.post(transition, {"action": "send_back", "comment": ""}, follow=True)
     assert "Say what the rapporteur should change." in response.content.decode()
     report.refresh_from_db()
