@@ -35,6 +35,9 @@ from schemathesis.specs.openapi.checks import (
 from approdo.api.actions import create_token
 from approdo.api.tests.test_surveys_api import FORM
 from approdo.funding.tests.factories import make_call
+from approdo.participation import guidelines
+from approdo.participation.models import Contribution, Statement, SynthesisReport
+from approdo.participation.tests.factories import make_event, make_table
 from approdo.practices.tests.factories import make_published
 from approdo.surveys import actions as survey_actions
 from approdo.surveys.tests.conftest import upload
@@ -50,7 +53,10 @@ CHECKS = [
     negative_data_rejection,
 ]
 EXAMPLES = 12  # per operation and mode: at most 11 operations x 2 modes x 12 = 264 a role
-REAL = {"slug": ["api-campaign", "bando-pubblico"], "istat_code": ["100005", "048017"]}
+REAL = {
+    "slug": ["api-campaign", "bando-pubblico", "seminario-api", "linee-guida-api"],
+    "istat_code": ["100005", "048017"],
+}
 
 
 @pytest.fixture
@@ -74,11 +80,28 @@ def world(settings, tmp_path, prato, coop, coop_member, anci_coordinator):
     campaign.organizations.add(prato, coop)
     make_call("bando-pubblico", statistics_public=True)
     make_published(prato, title="Sportello casa")
+    publish_seminar(anci_coordinator)
     return {
         "anonymous": {},
         "member": bearer_of(coop_member),
         "coordinator": bearer_of(anci_coordinator),
     }
+
+
+def publish_seminar(by) -> None:
+    """A past seminar with a published report and the guideline made of it."""
+    event = make_event(slug="seminario-api", starts_at=timezone.now() - datetime.timedelta(days=9))
+    question = make_table(event, 1, questions=1).questions.get()
+    said = Contribution.objects.create(question=question, phase="during", text="Più mediatori.")
+    report = SynthesisReport.objects.create(
+        table=question.table, status="published", published_at=timezone.now()
+    )
+    statement = Statement.objects.create(report=report, kind="recommendation", text="Mediatori.")
+    statement.citations.add(said)
+    guideline = guidelines.create_guideline(
+        slug="linee-guida-api", title="Linee guida", reports=[report], by=by
+    )
+    guidelines.publish(guideline, by=by)
 
 
 def bearer_of(user) -> dict[str, str]:
