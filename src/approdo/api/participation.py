@@ -388,7 +388,7 @@ def table_report(report: SynthesisReport, request) -> dict:
     """A published report as report_document.report_data gives it (hidden contributions
     left out, no author for anonymous ones), without the event's figures, which the page
     shows once."""
-    data = absolute_urls(report_data(report), request)
+    data = absolute_urls(report_data(report, event_figures=False), request)
     table = report.table
     url = reverse(
         "participation:report-detail",

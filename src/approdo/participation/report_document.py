@@ -91,9 +91,11 @@ def statements_with_citations(report: SynthesisReport):
     return sorted(statements, key=lambda s: (kinds.get(s.kind, 2), s.order, s.pk))
 
 
-def report_data(report: SynthesisReport) -> dict:
+def report_data(report: SynthesisReport, *, event_figures: bool = True) -> dict:
     """The report as plain data (JSON-able), whatever its status; callers check
-    permissions.can_see_report first. Stable shape, read by the page and the API:
+    permissions.can_see_report first. Without `event_figures`, "figures" and
+    "projects_discussed" (the event's, the same for each of its tables) are left out.
+    Stable shape, read by the page and the API:
 
     {
       "id", "status" ("draft" | "in_review" | "published"), "published_at" (ISO or None),
@@ -156,8 +158,7 @@ def report_data(report: SynthesisReport) -> dict:
                 "citations": citations,
             }
         )
-    counted = dataclasses.asdict(figures.participation(event))
-    return {
+    data = {
         "id": report.pk,
         "status": report.status,
         "published_at": report.published_at.isoformat() if report.published_at else None,
@@ -173,15 +174,18 @@ def report_data(report: SynthesisReport) -> dict:
         "findings": sections[Statement.Kind.FINDING],
         "recommendations": sections[Statement.Kind.RECOMMENDATION],
         "withdrawn": withdrawn,
-        "figures": {
-            key: [list(pair) for pair in value] if isinstance(value, list) else value
-            for key, value in counted.items()
-        },
-        "projects_discussed": [
-            _project(p) for p in event.projects.select_related("call").order_by("title", "pk")
-        ],
         "projects_cited": sorted(cited_projects.values(), key=lambda p: (p["title"], p["id"])),
     }
+    if event_figures:
+        counted = dataclasses.asdict(figures.participation(event))
+        data["figures"] = {
+            key: [list(pair) for pair in value] if isinstance(value, list) else value
+            for key, value in counted.items()
+        }
+        data["projects_discussed"] = [
+            _project(p) for p in event.projects.select_related("call").order_by("title", "pk")
+        ]
+    return data
 
 
 def withdrawn_note(count: int) -> str:
