@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections import Counter
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from approdo.organizations.models import Organization
@@ -38,12 +39,6 @@ def participation(event: Event, *, day: datetime.date | None = None) -> Figures:
     counted = participants(event)
     attendance_taken = counted.filter(attended=True).exists()
     day = day or timezone.localdate(min(event.starts_at, timezone.now()))
-    zona_of_seat = ComuneZona.objects.valid_on(day).filter(comune_id=OuterRef("organization__seat"))
-    rows = counted.annotate(
-        zona_id=Subquery(zona_of_seat.values("zona_id")[:1]),
-        zona_name=Subquery(zona_of_seat.values("zona__name")[:1]),
-        asl_name=Subquery(zona_of_seat.values("zona__asl__name")[:1]),
-    )
     kinds = dict(Organization.Kind.choices)
     by_kind = (
         counted.filter(organization__isnull=False)
@@ -51,18 +46,20 @@ def participation(event: Event, *, day: datetime.date | None = None) -> Figures:
         .annotate(n=Count("pk"))
         .order_by("-n", "organization__kind")
     )
-    by_zona = (
-        rows.filter(zona_id__isnull=False)
-        .values("zona_name")
+    # Participants per seat in the database, then the few hundred seats to their zona and
+    # ASL (one row each): a correlated lookup per participant would cost a join per row.
+    by_seat = dict(
+        counted.filter(organization__seat__isnull=False)
+        .values_list("organization__seat")
         .annotate(n=Count("pk"))
-        .order_by("-n", "zona_name")
+        .order_by()
     )
-    by_asl = (
-        rows.filter(zona_id__isnull=False)
-        .values("asl_name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "asl_name")
-    )
+    links = ComuneZona.objects.valid_on(day).filter(comune_id__in=by_seat)
+    zona_counts: Counter = Counter()
+    asl_counts: Counter = Counter()
+    for comune_id, zona, asl in links.values_list("comune_id", "zona__name", "zona__asl__name"):
+        zona_counts[zona] += by_seat[comune_id]
+        asl_counts[asl] += by_seat[comune_id]
     totals = counted.aggregate(
         n=Count("pk"),
         organisations=Count("organization", distinct=True),
@@ -72,13 +69,16 @@ def participation(event: Event, *, day: datetime.date | None = None) -> Figures:
             filter=Q(organization__isnull=True) & ~Q(organization_name=""),
         ),
     )
-    located = sum(row["n"] for row in by_zona)
+
+    def ranked(counts: Counter) -> list[tuple[str, int]]:
+        return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+
     return Figures(
         participants=totals["n"],
         attendance_taken=attendance_taken,
         organisations=totals["organisations"] + totals["free_text"],
         by_kind=[(str(kinds.get(r["organization__kind"], "")), r["n"]) for r in by_kind],
-        by_asl=[(r["asl_name"], r["n"]) for r in by_asl],
-        by_zona=[(r["zona_name"], r["n"]) for r in by_zona],
-        without_territory=totals["n"] - located,
+        by_asl=ranked(asl_counts),
+        by_zona=ranked(zona_counts),
+        without_territory=totals["n"] - sum(zona_counts.values()),
     )

@@ -14,7 +14,6 @@ import io
 import re
 from xml.sax.saxutils import escape
 
-from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -28,67 +27,102 @@ from approdo.practices.models import Practice
 from approdo.reports.documents import font_faces, write_pdf
 
 
-def _author(contribution: Contribution) -> str | None:
+def _author(row: dict) -> str | None:
     """The speaker as the public may read it: nobody for an anonymous contribution."""
-    if contribution.anonymous or not contribution.speaker:
+    if row["anonymous"] or not row["speaker"]:
         return None
-    if contribution.speaker_organization:
-        return f"{contribution.speaker} ({contribution.speaker_organization})"
-    return contribution.speaker
+    if row["speaker_organization"]:
+        return f"{row['speaker']} ({row['speaker_organization']})"
+    return row["speaker"]
 
 
-def _project(project: Project) -> dict:
+def _project(pk: int, code: str, title: str, call_slug: str, call_title: str) -> dict:
     return {
-        "id": project.pk,
-        "code": project.code,
-        "title": project.title,
+        "id": pk,
+        "code": code,
+        "title": title,
         # The project's own page is for the funding staff and the applicant; the public
         # follows the link to its call.
-        "url": reverse(
-            "funding:project-detail", kwargs={"slug": project.call.slug, "pk": project.pk}
-        ),
+        "url": reverse("funding:project-detail", kwargs={"slug": call_slug, "pk": pk}),
         "call": {
-            "slug": project.call.slug,
-            "title": project.call.title,
-            "url": reverse("funding:call-detail", kwargs={"slug": project.call.slug}),
+            "slug": call_slug,
+            "title": call_title,
+            "url": reverse("funding:call-detail", kwargs={"slug": call_slug}),
         },
     }
 
 
-def _practice(practice: Practice) -> dict:
+PROJECT_COLUMNS = ("pk", "code", "title", "call__slug", "call__title")
+
+
+def _practice(code: str, title: str) -> dict:
     return {
-        "code": practice.code,
-        "title": practice.title,
-        "url": reverse("practices:detail", kwargs={"code": practice.code}),
+        "code": code,
+        "title": title,
+        "url": reverse("practices:detail", kwargs={"code": code}),
     }
 
 
-def statements_with_citations(report: SynthesisReport):
-    """The report's statements in reading order, each with `visible_citations` (its cited
-    contributions the moderators have not hidden, with their question, funded projects and
-    published practices) and `withdrawn` (how many of its citations are hidden): five
-    queries whatever the size of the table."""
-    cited = (
-        Contribution.objects.filter(hidden_at__isnull=True)
-        .select_related("question")
-        .prefetch_related(
-            Prefetch(
-                "projects",
-                queryset=Project.objects.filter(status=Project.Status.FUNDED)
-                .select_related("call")
-                .order_by("title", "pk"),
-            ),
-            Prefetch("practices", queryset=Practice.objects.published().order_by("title", "pk")),
+def _citations(report: SynthesisReport) -> tuple[list[dict], dict, dict]:
+    """(the statements as rows with "cited" (visible contribution ids, in reading order) and
+    "withdrawn" (hidden ones), the cited contributions by id, (projects, practices) of each):
+    plain rows in six queries, whatever the size of the table: a report of a large event
+    cites hundreds of contributions, and model instances with their prefetched relations
+    would cost more than the page's target."""
+    links = Statement.citations.through.objects.filter(statement__report=report)
+    statements = list(report.statements.values("id", "kind", "order", "text"))
+    cited: dict[int, list[int]] = {row["id"]: [] for row in statements}
+    withdrawn: dict[int, int] = dict.fromkeys(cited, 0)
+    for statement_id, contribution_id, hidden_at in links.values_list(
+        "statement_id", "contribution_id", "contribution__hidden_at"
+    ):
+        if hidden_at is None:
+            cited[statement_id].append(contribution_id)
+        else:
+            withdrawn[statement_id] += 1
+    ids = {pk for pks in cited.values() for pk in pks}
+    contributions = {
+        row["id"]: row
+        for row in Contribution.objects.filter(pk__in=ids).values(
+            "id",
+            "text",
+            "phase",
+            "speaker",
+            "speaker_organization",
+            "anonymous",
+            "created_at",
+            "question__order",
+            "question__text",
         )
-        .order_by("question__order", "created_at", "pk")
-    )
+    }
+    projects: dict[int, list[dict]] = {pk: [] for pk in ids}
+    project_links = Contribution.projects.through.objects.filter(
+        contribution_id__in=ids, project__status=Project.Status.FUNDED
+    ).order_by("project__title", "project_id")
+    columns = [f"project__{name}" if name != "pk" else "project_id" for name in PROJECT_COLUMNS]
+    for contribution_id, *project in project_links.values_list("contribution_id", *columns):
+        projects[contribution_id].append(_project(*project))
+    practices: dict[int, list[dict]] = {pk: [] for pk in ids}
+    practice_links = Contribution.practices.through.objects.filter(
+        contribution_id__in=ids, practice__in=Practice.objects.published()
+    ).order_by("practice__title", "practice_id")
+    for contribution_id, code, title in practice_links.values_list(
+        "contribution_id", "practice__code", "practice__title"
+    ):
+        practices[contribution_id].append(_practice(code, title))
     kinds = {Statement.Kind.FINDING: 0, Statement.Kind.RECOMMENDATION: 1}
-    statements = list(
-        report.statements.annotate(
-            withdrawn=Count("citations", filter=Q(citations__hidden_at__isnull=False))
-        ).prefetch_related(Prefetch("citations", queryset=cited, to_attr="visible_citations"))
-    )
-    return sorted(statements, key=lambda s: (kinds.get(s.kind, 2), s.order, s.pk))
+    statements.sort(key=lambda row: (kinds.get(row["kind"], 2), row["order"], row["id"]))
+    for row in statements:
+        row["cited"] = sorted(
+            cited[row["id"]],
+            key=lambda pk: (
+                contributions[pk]["question__order"],
+                contributions[pk]["created_at"],
+                pk,
+            ),
+        )
+        row["withdrawn"] = withdrawn[row["id"]]
+    return statements, contributions, {pk: (projects[pk], practices[pk]) for pk in ids}
 
 
 def report_data(report: SynthesisReport, *, event_figures: bool = True) -> dict:
@@ -125,36 +159,35 @@ def report_data(report: SynthesisReport, *, event_figures: bool = True) -> dict:
     sections: dict[str, list] = {Statement.Kind.FINDING: [], Statement.Kind.RECOMMENDATION: []}
     cited_projects: dict[int, dict] = {}
     withdrawn = 0
-    for statement in statements_with_citations(report):
+    statements, contributions, cites = _citations(report)
+    for statement in statements:
         citations = []
-        for contribution in statement.visible_citations:
+        for pk in statement["cited"]:
             number += 1
-            projects = [_project(p) for p in contribution.projects.all()]
+            row = contributions[pk]
+            projects, practices = cites[pk]
             for project in projects:
                 cited_projects.setdefault(project["id"], project)
             citations.append(
                 {
                     "number": number,
-                    "contribution": contribution.pk,
-                    "text": contribution.text,
-                    "phase": contribution.phase,
-                    "question": {
-                        "order": contribution.question.order,
-                        "text": contribution.question.text,
-                    },
-                    "author": _author(contribution),
+                    "contribution": pk,
+                    "text": row["text"],
+                    "phase": row["phase"],
+                    "question": {"order": row["question__order"], "text": row["question__text"]},
+                    "author": _author(row),
                     "projects": projects,
-                    "practices": [_practice(p) for p in contribution.practices.all()],
+                    "practices": practices,
                 }
             )
-        withdrawn += statement.withdrawn
-        sections.setdefault(statement.kind, []).append(
+        withdrawn += statement["withdrawn"]
+        sections.setdefault(statement["kind"], []).append(
             {
-                "id": statement.pk,
-                "kind": statement.kind,
-                "order": statement.order,
-                "text": statement.text,
-                "withdrawn": statement.withdrawn,
+                "id": statement["id"],
+                "kind": statement["kind"],
+                "order": statement["order"],
+                "text": statement["text"],
+                "withdrawn": statement["withdrawn"],
                 "citations": citations,
             }
         )
@@ -182,9 +215,8 @@ def report_data(report: SynthesisReport, *, event_figures: bool = True) -> dict:
             key: [list(pair) for pair in value] if isinstance(value, list) else value
             for key, value in counted.items()
         }
-        data["projects_discussed"] = [
-            _project(p) for p in event.projects.select_related("call").order_by("title", "pk")
-        ]
+        discussed = event.projects.order_by("title", "pk").values_list(*PROJECT_COLUMNS)
+        data["projects_discussed"] = [_project(*row) for row in discussed]
     return data
 
 

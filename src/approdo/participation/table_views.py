@@ -177,11 +177,13 @@ def table_detail(request, slug, number):
                 key=lambda c: (c.created_at, c.pk),
             )
             question.total = counts.get(question.pk, 0)
-    participants = Registration.objects.filter(
-        table=table, status=Registration.Status.REGISTERED
-    ).select_related("organization")
+    participants = Registration.objects.filter(table=table, status=Registration.Status.REGISTERED)
     if not organiser:
         participants = participants.filter(listed=True)
+    # Plain rows, not instances: a table of a large event seats hundreds of people.
+    rows = participants.order_by("name", "pk").values_list(
+        "name", "organization__name", "organization_name", "listed"
+    )
     recorder = organiser or permissions.can_record_contributions(request.user, table)
     report = SynthesisReport.objects.filter(table=table).first()
     return render(
@@ -195,7 +197,7 @@ def table_detail(request, slug, number):
             "one_question": bool(wanted),
             "page": page,
             "latest": LATEST_PER_QUESTION,
-            "participants": participants.order_by("name", "pk"),
+            "participants": [(name, org or free, listed) for name, org, free, listed in rows],
             "organiser": organiser,
             "recorder": recorder,
             "report": report

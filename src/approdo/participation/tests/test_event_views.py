@@ -41,7 +41,8 @@ FORM = {
 }
 
 
-def test_public_pages_never_show_the_link_nor_unlisted_people(client, event):
+def test_public_pages_never_show_the_link_nor_unlisted_people(client, settings, event):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "it"  # the dates in Italian
     make_registration(event, name="Pubblica Persona", listed=True, organization_name="Org A")
     make_registration(event, name="Riservata Persona", listed=False)
     make_table(event, title="Accoglienza diffusa", questions=0)
