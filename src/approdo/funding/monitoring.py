@@ -14,11 +14,10 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext
 
 from approdo.core.history import record_history
-from approdo.funding import permissions
 from approdo.funding.actions import parse_amount
 from approdo.funding.models import Call, Indicator, IndicatorValue, MonitoringReport, Project
 from approdo.reports import tables
-from approdo.reports.datasets import Dataset, DatasetError, Sheet
+from approdo.reports.datasets import Sheet
 from approdo.reports.importing import RowError
 from approdo.reports.writers import csv_lines
 
@@ -130,31 +129,6 @@ def indicator_values_sheet(call: Call) -> Sheet:
 
 def indicator_values_csv(call: Call) -> str:
     return "".join(csv_lines(indicator_values_sheet(call)))
-
-
-class IndicatorValues(Dataset):
-    """ "indicator_values": a call's indicator values (parameter `call`, its slug) as the
-    upload reads them back, for those who read every monitoring report."""
-
-    title = "indicator_values"
-
-    def clean_params(self, params: dict) -> dict:
-        slug = str(params.get("call", ""))
-        if not Call.objects.filter(slug=slug).exists():
-            raise DatasetError(gettext("Unknown call “%(slug)s”.") % {"slug": slug})
-        return {"call": slug}
-
-    def can_export(self, user, params: dict) -> bool:
-        return (
-            permissions.can_read_all(user)
-            and Call.objects.visible_to(user).filter(slug=params["call"]).exists()
-        )
-
-    def filename(self, params: dict) -> str:
-        return f"indicatori-{params['call']}"
-
-    def sheets(self, params: dict) -> list[Sheet]:
-        return [indicator_values_sheet(Call.objects.get(slug=params["call"]))]
 
 
 def _unguarded(text: str) -> str:

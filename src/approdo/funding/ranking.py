@@ -13,9 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from approdo.funding import permissions
 from approdo.funding.models import Call, Project, Score
-from approdo.reports.datasets import Dataset, DatasetError, Sheet
+from approdo.reports.datasets import Sheet
 
 CENT = Decimal("0.01")
 
@@ -103,31 +102,6 @@ def ranking_sheet(call: Call) -> Sheet:
         for row in rows
     ]
     return Sheet(title=gettext("Ranking"), headers=headers, rows=data, expected=len(data))
-
-
-class Ranking(Dataset):
-    """ "ranking": a call's graduatoria (parameter `call`, its slug), for those who read every
-    application's review totals."""
-
-    title = "ranking"
-
-    def clean_params(self, params: dict) -> dict:
-        slug = str(params.get("call", ""))
-        if not Call.objects.filter(slug=slug).exists():
-            raise DatasetError(gettext("Unknown call “%(slug)s”.") % {"slug": slug})
-        return {"call": slug}
-
-    def can_export(self, user, params: dict) -> bool:
-        return (
-            permissions.can_read_all(user)
-            and Call.objects.visible_to(user).filter(slug=params["call"]).exists()
-        )
-
-    def filename(self, params: dict) -> str:
-        return f"graduatoria-{params['call']}"
-
-    def sheets(self, params: dict) -> list[Sheet]:
-        return [ranking_sheet(Call.objects.get(slug=params["call"]))]
 
 
 def ranking_pdf(call: Call) -> bytes | None:

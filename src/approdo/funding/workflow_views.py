@@ -511,7 +511,7 @@ def ranking_view(request, slug):
 
 @require_safe
 def ranking_xlsx(request, slug):
-    """The "ranking" dataset (ranking.Ranking) of the call."""
+    """The "ranking" dataset (exports.Ranking) of the call."""
     _require(permissions.can_read_all(request.user))
     call = _call(request, slug)
     return Download.prepare(request.user, "ranking", {"call": call.slug}).response("xlsx")
