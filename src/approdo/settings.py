@@ -345,6 +345,13 @@ REST_FRAMEWORK = {
     },
 }
 SPECTACULAR_SETTINGS = {
+    # Several models name a choice field "kind" or "status": each set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "EventKindEnum": ["seminar", "workshop", "community"],
+        "EventStatusEnum": ["draft", "published", "cancelled"],
+        "StatementKindEnum": ["finding", "recommendation"],
+        "GuidelineStatusEnum": ["draft", "published"],
+    },
     "TITLE": "Approdo API",
     "DESCRIPTION": "REST API of the Approdo platform.",
     "VERSION": "1.0.0",
