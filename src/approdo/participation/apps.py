@@ -11,4 +11,4 @@ class ParticipationConfig(AppConfig):
     demo = "approdo.participation.demo.create_demo_data"
     demo_order = 80
     menu = "approdo.participation.navigation.menu"
-    menu_groups = [MenuGroup("participation", _("Participation"), order=50)]
+    menu_groups = [MenuGroup("participation", _("Seminars"), order=50)]

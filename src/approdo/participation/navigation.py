@@ -6,8 +6,11 @@ from approdo.core.registry import MenuEntry
 
 
 def menu(user) -> list[MenuEntry]:
+    events = MenuEntry("participation", _("Events"), "participation:event-list", order=10)
+    if not user.is_authenticated:
+        return [events]  # one plain link: the events page links the guidelines
     return [
-        MenuEntry("participation", _("Events"), "participation:event-list", order=10),
+        events,
         MenuEntry(
             "participation",
             _("Guidelines for the zonal plans"),

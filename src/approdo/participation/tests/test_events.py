@@ -80,11 +80,10 @@ def test_agenda_is_replaced(regione_admin):
     assert [i.title for i in event.agenda.all()] == ["Apertura", "Tavoli"]
 
 
-def test_menu_has_the_events_and_guidelines_for_everybody(rf):
+def test_menu_has_the_events_for_everybody(rf):
     from django.contrib.auth.models import AnonymousUser
 
     entries = navigation.menu(AnonymousUser())
     assert [(e.url_name, e.url) for e in entries] == [
-        ("participation:event-list", "/partecipazione/eventi/"),
-        ("participation:guideline-list", "/partecipazione/linee-guida/"),
+        ("participation:event-list", "/partecipazione/eventi/")
     ]

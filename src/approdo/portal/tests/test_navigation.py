@@ -21,6 +21,7 @@ def test_the_public_sees_the_public_pages_as_plain_links(db):
         "practices:catalogue",
         "funding:call-list",
         "governance:coverage",
+        "participation:event-list",
     }
 
 
@@ -31,6 +32,7 @@ def test_staff_see_their_work_grouped(anci_coordinator):
         "practices",
         "calls",
         "governance",
+        "participation",
         "administration",
     ]
     assert {
@@ -119,6 +121,7 @@ def test_staff_menu_in_full(anci_coordinator):
                 "ASL dashboards",
             ],
         ),
+        ("Seminars", ["Events", "Guidelines for the zonal plans"]),
         (
             "Administration",
             ["Organisations", "API tokens", "Reports from readers", "Django administration"],
@@ -134,6 +137,7 @@ def test_member_menu_in_full(coop_member):
         ("Good practices", ["Catalogue"]),
         ("Calls", ["Calls", "Applications", "My evaluations"]),
         ("Governance", ["Territory", "SAI network"]),
+        ("Seminars", ["Events", "Guidelines for the zonal plans"]),
         ("Administration", ["My organisations", "API tokens"]),
     ]
 
@@ -146,6 +150,7 @@ def test_public_menu_in_full(db):
         ("Good practices", ["Good practices"]),
         ("Calls", ["Calls"]),
         ("SAI network", ["SAI network"]),
+        ("Seminars", ["Events"]),
     ]
 
 
