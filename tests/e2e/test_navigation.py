@@ -65,6 +65,16 @@ NOT_LINKED = {
     "practices:catalogue-map": "map data, fetched by the catalogue map's script",
     "practices:sitemap": "for search engines",
     "governance:coverage-svg": "linked under the coverage map, drawn only with boundaries",
+    "api:events": "API endpoint for machines, documented on the API page",
+    "api:event-detail": "API endpoint for machines, documented on the API page",
+    "api:event-report": "API endpoint for machines, documented on the API page",
+    "api:guideline-uptake": "API endpoint for machines, documented on the API page",
+    "participation:guideline-uptake-geojson": "map data, fetched by the map's script",
+    "participation:event-register": "the registration button of an event, shown while it is open",
+    "participation:registration-detail": "reached from the link in the registration e-mail",
+    "participation:registration-confirm": "reached from the link in the registration e-mail",
+    "participation:registration-cancel": "reached from the registration e-mail and page",
+    "participation:registration-certificate": "reached from the participant's own page",
 }
 
 # Links that are missing today, in pages of other areas: listed so that the walk stays useful, and
