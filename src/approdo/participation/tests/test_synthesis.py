@@ -191,14 +191,14 @@ def test_only_organisers_publish_and_outsiders_change_nothing(
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises every write")
-def test_two_organisers_publishing_at_once_publish_once(prato, prato_member, anci_coordinator):
+def test_two_organisers_publishing_at_once_publish_once(coop, coop_member, anci_coordinator):
     from approdo.core.tests import racing
 
-    table = make_table(make_event(organizers=[prato]))
+    table = make_table(make_event(organizers=[coop]))
     report = synthesis.report_for(table)
-    synthesis.save_statement(report, by=prato_member, kind="finding", text="A", citations=[])
-    synthesis.submit_for_review(report, by=prato_member)
-    people = [prato_member, anci_coordinator] * 4
+    synthesis.save_statement(report, by=coop_member, kind="finding", text="A", citations=[])
+    synthesis.submit_for_review(report, by=coop_member)
+    people = [coop_member, anci_coordinator] * 4
 
     def publish(index):
         return synthesis.publish(SynthesisReport.objects.get(pk=report.pk), by=people[index])
