@@ -27,17 +27,23 @@ class Figures:
     without_territory: int  # participants whose organisation has no known seat
 
 
+def _participants(event: Event) -> tuple:
+    """(the registrations that count as participants of `event`, whether attendance was
+    taken): those present once attendance is taken, else those holding a place."""
+    places = Registration.objects.filter(event=event, status=Registration.Status.REGISTERED)
+    present = places.filter(attended=True)
+    if present.exists():
+        return present, True
+    return places, False
+
+
 def participants(event: Event):
     """The registrations that count as participants of `event`."""
-    places = Registration.objects.filter(event=event, status=Registration.Status.REGISTERED)
-    if places.filter(attended=True).exists():
-        return places.filter(attended=True)
-    return places
+    return _participants(event)[0]
 
 
 def participation(event: Event, *, day: datetime.date | None = None) -> Figures:
-    counted = participants(event)
-    attendance_taken = counted.filter(attended=True).exists()
+    counted, attendance_taken = _participants(event)
     day = day or timezone.localdate(min(event.starts_at, timezone.now()))
     kinds = dict(Organization.Kind.choices)
     by_kind = (
